@@ -1,0 +1,81 @@
+"""Turn document-model nodes into the HTML markup that the print and ebook editions share.
+
+Writers differ only in how a note call is shown (a float:footnote span for WeasyPrint, a
+noteref link for EPUB), so they pass a `note_call` function; everything else about the markup
+(class names, speaker labels, editorial brackets) is decided here, once. Output is
+well-formed XHTML as well as HTML: both writers can use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import assert_never
+
+from markupsafe import Markup, escape
+
+from pipeline.model import (
+    Block,
+    Closing,
+    Editorial,
+    Field,
+    Inline,
+    NoteRef,
+    Omission,
+    Paragraph,
+    Subheading,
+    Text,
+    Turn,
+)
+
+NoteCall = Callable[[int], Markup]
+"""How a writer shows the call of note `number` at its place in the text."""
+
+
+def render_inlines(content: Iterable[Inline], note_call: NoteCall) -> Markup:
+    parts: list[Markup] = []
+    for node in content:
+        match node:
+            case Text(text):
+                parts.append(escape(text))
+            case Editorial(text):
+                # Brackets are part of what the reader must see: they mark the editor's words.
+                parts.append(Markup('<span class="editorial">[{}]</span>').format(text))
+            case NoteRef(number):
+                parts.append(note_call(number))
+            case _:
+                assert_never(node)
+    return Markup("").join(parts)
+
+
+def render_block(block: Block, note_call: NoteCall) -> Markup:
+    """One block as one element, with the block's id so links and page maps can find it."""
+    body = render_inlines(block.content, note_call)
+    match block:
+        case Turn(label=label, punctuation=punctuation, id=id_):
+            return Markup(
+                '<p class="turn" id="{}"><span class="speaker">{}{}</span> {}</p>'
+            ).format(id_, label, punctuation, body)
+        case Paragraph(speaker=speaker, id=id_):
+            kind = "continuation" if speaker else "narrative"
+            return Markup('<p class="{}" id="{}">{}</p>').format(kind, id_, body)
+        case Omission(id=id_):
+            return Markup('<p class="omission" id="{}">{}</p>').format(id_, body)
+        case Subheading(id=id_):
+            return Markup('<h3 class="subheading" id="{}">{}</h3>').format(id_, body)
+        case Closing(id=id_):
+            return Markup('<p class="closing" id="{}">{}</p>').format(id_, body)
+        case Field(label=label, separator=separator, id=id_):
+            if not block.content:
+                return Markup('<p class="field field-caption" id="{}">{}{}</p>').format(
+                    id_, label, separator
+                )
+            if separator == ":":
+                return Markup(
+                    '<p class="field" id="{}"><span class="field-label">{}:</span> {}</p>'
+                ).format(id_, label, body)
+            # "From the Soviet side – L.I. Brezhnev": the dash is the source's, keep it.
+            return Markup(
+                '<p class="field" id="{}"><span class="field-label">{}</span> {} {}</p>'
+            ).format(id_, label, separator, body)
+        case _:
+            assert_never(block)
