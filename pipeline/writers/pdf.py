@@ -1,0 +1,409 @@
+"""Turn a Document into the print edition: a typeset PDF, laid out once by WeasyPrint.
+
+`render_print` builds the HTML (templates/print.html.j2, styles/print.css), lays it out and checks
+the layout; `write_pdf` writes the PDF from that layout, and `pagemap.print_page_starts` reads the
+same layout, so the PDF and the EPUB's page list can share one render.
+
+The layout check exists because WeasyPrint never splits a footnote: a note that does not fit moves
+whole to a later page, and one taller than the footnote area is clipped without a warning
+(NOTES.md, "Footnotes"). After layout every note body must stand on its call's page, inside the
+page. If one does not, `ctx.settings.long_notes` decides: "fail" raises a PipelineError naming the
+note and the page; "endnotes" lays the document out again with that note in a "Notes" section at
+the end (its call still a superscript, now a link), and checks again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.metadata import version
+
+import weasyprint
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+from weasyprint.formatting_structure import boxes
+from weasyprint.text.fonts import FontConfiguration
+
+from pipeline.context import PAPER_SIZES, STYLES_DIR, TEMPLATES_DIR, Context
+from pipeline.errors import PipelineError
+from pipeline.model import Document, Inlines, Note, Session, inline_text, note_refs
+from pipeline.writers.fetcher import StylesFetcher
+from pipeline.writers.html import NoteCall, render_block, render_inlines
+
+LOGGER = logging.getLogger(__name__)
+
+PRINT_CSS = STYLES_DIR / "print.css"
+TEMPLATE = "print.html.j2"
+GENERATOR = "edition pipeline (WeasyPrint {})".format(version("weasyprint"))
+
+# Layout coordinates are floats; a note flush with the page bottom must not count as clipped.
+_TOLERANCE = 0.5
+
+
+# --- the HTML --------------------------------------------------------------------------------
+
+
+def note_id(note: Note) -> str:
+    """The HTML id of a note body (footnote or endnote): the model's id, else its number."""
+    return note.id or f"note-{note.number}"
+
+
+def note_call_id(note: Note) -> str:
+    return f"{note_id(note)}-call"
+
+
+def session_label(session: Session) -> str:
+    """A session heading as plain words, for the outline and the running head.
+
+    The heading normally carries its hours ("Morning meeting (11:30–13:40)"); if the parser has
+    taken them out into `time`, they are put back so the reader still sees them.
+    """
+    label = inline_text(session.heading).strip()
+    time = session.time
+    if label and time and time.start and time.start not in label:
+        hours = f"{time.start}\u2013{time.end}" if time.end else time.start
+        label = f"{label} ({hours})"
+    return label
+
+
+def _note_calls(doc: Document, lang: str, endnotes: frozenset[int]) -> NoteCall:
+    """How a note call prints: the whole note floated to the page foot, or a link to an endnote."""
+    notes = {note.number: note for note in doc.notes}
+    placed: set[int] = set()
+
+    def note_body(note: Note) -> Markup:
+        paragraphs = [render_inlines(p, plain_call) for p in note.paragraphs]
+        # A float:footnote box takes block children: later paragraphs start a new line.
+        rest = Markup("").join(
+            Markup('<span class="note-paragraph">{}</span>').format(p) for p in paragraphs[1:]
+        )
+        return (paragraphs[0] if paragraphs else Markup("")) + rest
+
+    def plain_call(number: int) -> Markup:
+        return Markup('<span class="noteref-plain">{}</span>').format(number)
+
+    def call(number: int) -> Markup:
+        note = notes.get(number)
+        if note is None:
+            LOGGER.warning("note %d is called but has no text; printing the bare call", number)
+            return plain_call(number)
+        if number in placed:
+            # A note printed twice would be numbered twice; later calls only point at it.
+            return plain_call(number)
+        placed.add(number)
+        if number in endnotes:
+            return Markup('<a class="noteref" id="{}" href="#{}">{}</a>').format(
+                note_call_id(note), note_id(note), number
+            )
+        return Markup(
+            '<span class="footnote" id="{}" data-n="{}" lang="{}"><span class="note-text">{}</span>'
+            "</span>"
+        ).format(note_id(note), number, lang, note_body(note))
+
+    return call
+
+
+def _heading_markup(content: Inlines, label: str, call: NoteCall) -> Markup:
+    markup = render_inlines(content, call)
+    if label != inline_text(content).strip():
+        # Hours restored by session_label: keep the heading's own note calls after them.
+        calls = Markup("").join(call(n) for n in note_refs(content))
+        markup = escape(label) + calls
+    return markup
+
+
+def _title_markup(doc: Document, title: str, call: NoteCall) -> Markup:
+    # The edition's title is the metadata's; a note the source hung on its own title line must
+    # still be printed, so its call follows the title.
+    calls = Markup("").join(call(n) for n in note_refs(doc.header.title))
+    return escape(title) + calls
+
+
+def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, object]:
+    fired = [rule for rule in doc.typography if rule.count > 0]
+    if fired:
+        clauses = "; ".join(
+            f"{rule.why} ({rule.count} {'time' if rule.count == 1 else 'times'})" for rule in fired
+        )
+        typography = f"The typography has been normalised: {clauses}."
+    else:
+        typography = "The typography of the source has been kept as it stands."
+    policy = [
+        "The text is the source’s, word for word, with its own spelling and errors; "
+        "square brackets and […] are the source’s or its editors’, not ours. "
+        "Notes are numbered as in the source.",
+        typography,
+    ]
+    if doc.corrections:
+        policy.append(
+            "The following corrections were made to the source text; the page is that of this "
+            "edition."
+        )
+    labels = {s.id: session_label(s) for s in doc.sessions if s.id}
+    rows = []
+    for correction in doc.corrections:
+        session = labels.get(correction.session, correction.session)
+        if correction.paragraph:
+            place = (
+                f"{session}, ¶ {correction.paragraph}" if session else f"¶ {correction.paragraph}"
+            )
+        else:
+            place = session or ("Notes" if correction.block_id.startswith("note") else "Header")
+        rows.append(
+            {
+                "id": f"correction-{correction.id}" if correction.id else "",
+                "place": place,
+                "target": correction.block_id if correction.block_id in known_ids else "",
+                "find": correction.find,
+                "replace": correction.replace,
+                "reason": correction.reason,
+                "note": correction.note,
+            }
+        )
+    return {
+        "policy": policy,
+        "corrections": rows,
+        "empty": "No corrections were made to the source text.",
+    }
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(("html", "j2", "xml"), default=True),
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+
+
+def print_html(doc: Document, ctx: Context, endnotes: frozenset[int] = frozenset()) -> str:
+    """The print edition's HTML; the notes numbered in `endnotes` go to the back, not the foot."""
+    lang = doc.meta.language or "en"
+    call = _note_calls(doc, lang, endnotes)
+    title = doc.meta.title or inline_text(doc.header.title).strip()
+    # Rendering order is reading order: the title block's notes come before the record's.
+    title_html = _title_markup(doc, title, call)
+    dateline_html = render_inlines(doc.header.dateline, call) if doc.header.dateline else ""
+    header_blocks = [render_block(block, call) for block in doc.header.blocks]
+    sessions = []
+    for session in doc.sessions:
+        label = session_label(session)
+        heading_html = _heading_markup(session.heading, label, call) if label else ""
+        sessions.append(
+            {
+                "id": session.id,
+                "label": label,
+                "heading_html": heading_html,
+                "blocks": [render_block(block, call) for block in session.blocks],
+            }
+        )
+    endnote_items = [
+        {
+            "id": note_id(note),
+            "call_id": note_call_id(note),
+            "number": note.number,
+            "paragraphs": [
+                render_inlines(p, lambda n: Markup("<sup>{}</sup>").format(n))
+                for p in note.paragraphs
+            ],
+        }
+        for note in doc.notes
+        if note.number in endnotes
+    ]
+    known_ids = frozenset(_known_ids(doc))
+    authors = list(dict.fromkeys(a for a in (*doc.meta.authors, doc.meta.compiler) if a))
+    if doc.meta.translator and doc.meta.translator not in authors:
+        authors.append(doc.meta.translator)
+    return (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(
+            lang=lang,
+            title=title,
+            authors=authors,
+            description=doc.meta.description,
+            keywords=", ".join(doc.meta.subjects),
+            generator=GENERATOR,
+            created=doc.meta.date,
+            modified=doc.meta.modified,
+            title_html=title_html,
+            subtitle=doc.meta.subtitle,
+            dateline_html=dateline_html,
+            header_blocks=header_blocks,
+            sessions=sessions,
+            endnotes=endnote_items,
+            editorial=_editorial_note(doc, known_ids),
+        )
+    )
+
+
+def _known_ids(doc: Document) -> Iterator[str]:
+    for block in doc.header.blocks:
+        if block.id:
+            yield block.id
+    for session in doc.sessions:
+        if session.id:
+            yield session.id
+        for block in session.blocks:
+            if block.id:
+                yield block.id
+    for note in doc.notes:
+        yield note_id(note)
+
+
+# --- layout and its check --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NotePlacement:
+    """Where a footnote landed: the page of its call and of its body (1-based), and whether the
+    body lies wholly inside the page (False: WeasyPrint clipped it)."""
+
+    number: int
+    call_page: int
+    body_page: int
+    inside: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.call_page == self.body_page and self.inside
+
+
+def _walk(box: boxes.Box) -> Iterator[boxes.Box]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _walk(child)
+
+
+def _note_number(box: boxes.Box) -> int | None:
+    element = box.element
+    if element is None or "footnote" not in (element.get("class") or "").split():
+        return None
+    number = element.get("data-n")
+    return int(number) if number and number.isdigit() else None
+
+
+def note_placements(rendered: weasyprint.document.Document) -> dict[int, NotePlacement]:
+    """Every footnote of a layout, found in WeasyPrint's box tree (calls and footnote areas)."""
+    calls: dict[int, int] = {}
+    bodies: dict[int, tuple[int, bool]] = {}
+    for index, page in enumerate(rendered.pages, start=1):
+        page_box = page._page_box
+        top = page_box.content_box_y()
+        bottom = top + page_box.height
+        for child in page_box.children:
+            if isinstance(child, boxes.FootnoteAreaBox):
+                area_bottom = child.position_y + child.margin_height()
+                for body in child.children:
+                    number = _note_number(body)
+                    if number is None or number in bodies:
+                        continue
+                    # The border box: a note's own bottom margin may hang below the area.
+                    body_bottom = body.position_y + body.margin_top + body.border_height()
+                    inside = (
+                        body.position_y >= top - _TOLERANCE
+                        and body_bottom <= min(bottom, area_bottom) + _TOLERANCE
+                    )
+                    bodies[number] = (index, inside)
+            elif not isinstance(child, boxes.MarginBox):
+                for box in _walk(child):
+                    if (box.element_tag or "").endswith("::footnote-call"):
+                        number = _note_number(box)
+                        if number is not None:
+                            calls.setdefault(number, index)
+    return {
+        number: NotePlacement(
+            number=number,
+            call_page=call_page,
+            body_page=bodies.get(number, (0, False))[0],
+            inside=bodies.get(number, (0, False))[1],
+        )
+        for number, call_page in calls.items()
+    }
+
+
+def _describe(placement: NotePlacement) -> str:
+    if placement.body_page == 0:
+        return f"note {placement.number} (called on page {placement.call_page}) was not printed"
+    if placement.body_page != placement.call_page:
+        return (
+            f"note {placement.number} is called on page {placement.call_page} but printed on "
+            f"page {placement.body_page}"
+        )
+    return (
+        f"note {placement.number} on page {placement.call_page} is too long for the page "
+        "and would be cut off"
+    )
+
+
+def _stylesheets(
+    ctx: Context, fetcher: StylesFetcher, fonts: FontConfiguration
+) -> list[weasyprint.CSS]:
+    paper = ctx.settings.paper
+    if paper not in PAPER_SIZES:
+        raise PipelineError(
+            f"unknown paper {paper!r}; choose one of {', '.join(sorted(PAPER_SIZES))}",
+            path=ctx.edition,
+        )
+    return [
+        # Without a FontConfiguration WeasyPrint ignores @font-face and silently (DEBUG level)
+        # falls back to the host's fonts.
+        weasyprint.CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=fonts),
+        weasyprint.CSS(
+            string=f"@page {{ size: {PAPER_SIZES[paper]}; }}",
+            url_fetcher=fetcher,
+            font_config=fonts,
+        ),
+    ]
+
+
+def render_print(
+    doc: Document, ctx: Context, fetcher: StylesFetcher | None = None
+) -> weasyprint.document.Document:
+    """Lay out the print edition and check it; the layout serves the PDF and the page map.
+
+    Raises PipelineError when a note cannot stand whole on its call's page and the document's
+    settings say "fail".
+    """
+    policy = ctx.settings.long_notes
+    if policy not in ("fail", "endnotes"):
+        raise PipelineError(
+            f"unknown long_notes setting {policy!r}; choose 'fail' or 'endnotes'",
+            path=ctx.edition,
+        )
+    fetcher = fetcher or StylesFetcher()
+    fonts = FontConfiguration()
+    stylesheets = _stylesheets(ctx, fetcher, fonts)
+    endnotes: frozenset[int] = frozenset()
+    # Each round moves at least one note to the back, so this ends.
+    for _ in range(len(doc.notes) + 1):
+        html = print_html(doc, ctx, endnotes)
+        rendered = weasyprint.HTML(
+            string=html, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher
+        ).render(stylesheets=stylesheets, font_config=fonts)
+        bad = [p for p in note_placements(rendered).values() if not p.ok]
+        if not bad:
+            return rendered
+        if policy == "fail":
+            raise PipelineError(
+                "; ".join(_describe(p) for p in bad)
+                + " (WeasyPrint cannot split a footnote across pages; shorten the note, or set "
+                'long_notes = "endnotes" under [print] in edition.toml)',
+                path=doc.source_path or ctx.source,
+            )
+        for placement in bad:
+            LOGGER.info("%s: moved to the endnotes", _describe(placement))
+        endnotes = endnotes | {p.number for p in bad}
+    raise AssertionError("unreachable: every note has been moved to the endnotes")
+
+
+def write_pdf(
+    doc: Document, ctx: Context, rendered: weasyprint.document.Document | None = None
+) -> bytes:
+    """The print edition as PDF bytes; pass `rendered` (from `render_print`) to reuse a layout."""
+    if rendered is None:
+        rendered = render_print(doc, ctx)
+    # Fonts are subset by default (NOTES.md); no date is passed, so the PDF's dates are the ones
+    # from <meta name="dcterms.*">, never the clock, and two builds are byte-identical.
+    return rendered.write_pdf()
