@@ -1,0 +1,86 @@
+# One command per job. `make editions` builds every document's PDF and EPUB; `make test` runs the
+# tests. Both set up what they need on a fresh Debian machine first (tools/system-deps.sh, .venv).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Every folder under sources/ holding a source.txt is a document.
+DOCS := $(patsubst sources/%/source.txt,%,$(wildcard sources/*/source.txt))
+CODE := $(shell find pipeline -name '*.py' -o -name '*.txt' 2>/dev/null)
+TEMPLATES := $(shell find templates -type f 2>/dev/null)
+STYLES := $(shell find styles -type f 2>/dev/null)
+PAPER ?=
+
+PDFS := $(foreach d,$(DOCS),output/$(d)/$(d).pdf)
+EPUBS := $(foreach d,$(DOCS),output/$(d)/$(d).epub)
+
+.PHONY: all editions setup test pdf epub check proof audit inspect suggest bench lint clean
+
+all: editions
+
+editions: pdf epub
+
+$(STAMP): pyproject.toml tools/system-deps.sh
+	tools/system-deps.sh core
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+# `make pdf PAPER=letter` must rebuild even when an A4 PDF is newer than its inputs: the paper
+# choice is recorded in a file that changes only when the choice does.
+output/.paper: FORCE
+	@mkdir -p output
+	@echo '$(PAPER)' | cmp -s - $@ || echo '$(PAPER)' > $@
+FORCE:
+
+define document_rules
+output/$(1)/$(1).pdf: $(wildcard sources/$(1)/*) $(CODE) $(TEMPLATES) $(STYLES) output/.paper | $(STAMP)
+	$(PY) -m pipeline build sources/$(1) --to pdf $(if $(PAPER),--paper $(PAPER))
+output/$(1)/$(1).epub: $(wildcard sources/$(1)/*) $(CODE) $(TEMPLATES) $(STYLES) | $(STAMP)
+	$(PY) -m pipeline build sources/$(1) --to epub
+endef
+$(foreach d,$(DOCS),$(eval $(call document_rules,$(d))))
+
+pdf: $(PDFS)
+
+epub: $(EPUBS)
+
+# Page images of the first pages of each PDF, for a look without a PDF viewer.
+proof: $(PDFS)
+	@for d in $(DOCS); do \
+	  mkdir -p output/$$d/proof; \
+	  pdftoppm -png -r 80 -f 1 -l 4 output/$$d/$$d.pdf output/$$d/proof/page; \
+	  echo "proofs in output/$$d/proof/"; \
+	done
+
+# EPUBCheck and Ace by DAISY on every EPUB; any message fails.
+check: $(EPUBS) | $(STAMP)
+	tools/system-deps.sh check
+	$(PY) -m pipeline.writers.checks $(EPUBS)
+
+audit: $(PDFS) $(EPUBS)
+	@for d in $(DOCS); do $(PY) -m pipeline audit sources/$$d || exit 1; done
+
+inspect: $(STAMP)
+	@for d in $(DOCS); do $(PY) -m pipeline inspect sources/$$d; done
+
+suggest: $(STAMP)
+	@for d in $(DOCS); do echo "== $$d"; $(PY) -m pipeline suggest sources/$$d; done
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+lint: $(STAMP)
+	$(PY) -m ruff check pipeline tests benchmarks
+	$(PY) -m ruff format --check pipeline tests benchmarks
+
+clean:
+	rm -rf output

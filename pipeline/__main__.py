@@ -1,0 +1,7 @@
+"""`python -m pipeline`: the command line (see pipeline/cli.py)."""
+
+import sys
+
+from pipeline.cli import main
+
+sys.exit(main())

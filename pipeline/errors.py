@@ -1,0 +1,25 @@
+"""The project's one error type: a problem in an input, located by file and line.
+
+The command line prints it as `file:line: problem` and exits with status 2; nothing the user
+feeds the pipeline should ever surface as a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PipelineError(Exception):
+    """Bad input or a build that cannot honestly go on; `path`/`line` say where."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path or "<input>"
+        if self.line:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"

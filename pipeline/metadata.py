@@ -1,0 +1,202 @@
+"""Turn a document's `edition.toml` into its metadata and build settings, strictly.
+
+    [document]   title, subtitle, date (ISO), language (BCP 47, e.g. "en-GB"), authors,
+                 translator, compiler, editor, publisher, rights, identifier, description,
+                 subjects, modified (ISO date of this edition's last change)
+    [source]     archive, citation, url, encoding (default "utf-8")
+    [print]      paper ("a4" | "letter"), long_notes ("fail" | "endnotes")
+    [parse]      headings, speakers, not_speakers (lists), aliases (table: label → speaker)
+
+Every key is optional; an unknown key or a value of the wrong type is an error naming the file
+and line, because a misspelt key would otherwise be silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pipeline.context import LONG_NOTE_POLICIES, PAPER_SIZES, ParseHints, Settings
+from pipeline.errors import PipelineError
+from pipeline.model import Meta
+
+STR, LIST, TABLE = "text", "list of text", "table of text"
+
+SCHEMA: dict[str, dict[str, str]] = {
+    "document": {
+        "title": STR,
+        "subtitle": STR,
+        "date": STR,
+        "language": STR,
+        "authors": LIST,
+        "translator": STR,
+        "compiler": STR,
+        "editor": STR,
+        "publisher": STR,
+        "rights": STR,
+        "identifier": STR,
+        "description": STR,
+        "subjects": LIST,
+        "modified": STR,
+    },
+    "source": {"archive": STR, "citation": STR, "url": STR, "encoding": STR},
+    "print": {"paper": STR, "long_notes": STR},
+    "parse": {"headings": LIST, "speakers": LIST, "not_speakers": LIST, "aliases": TABLE},
+}
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class EditionFile:
+    """What edition.toml says: metadata fields given (by Meta field name) and build settings."""
+
+    meta: dict[str, Any] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+
+
+def _line_of(text: str, key: str, section: str | None = None) -> int | None:
+    lines = text.split("\n")
+    start = 0
+    if section:
+        for i, line in enumerate(lines):
+            if line.strip() == f"[{section}]":
+                start = i
+                break
+    for i in range(start, len(lines)):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]):
+            return i + 1
+    return None
+
+
+def _check(value: Any, kind: str) -> Any:
+    if kind == STR:
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return value if isinstance(value, str) else None
+    if kind == LIST:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return tuple(value) if ok else None
+    ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    return tuple(value.items()) if ok else None
+
+
+def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"at line (\d+)", str(error))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise PipelineError(
+            f"not valid TOML: {message}", path, int(match.group(1)) if match else None
+        ) from None
+    values: dict[str, dict[str, Any]] = {}
+    for section, table in data.items():
+        if section not in SCHEMA:
+            raise PipelineError(
+                f"unknown section [{section}] (allowed: {', '.join(SCHEMA)})",
+                path,
+                _line_of(text, f"[{section}]") or _line_of(text, section),
+            )
+        if not isinstance(table, dict):
+            raise PipelineError(f"{section!r} must be a [{section}] table", path)
+        values[section] = {}
+        for key, value in table.items():
+            kind = SCHEMA[section].get(key)
+            line = _line_of(text, key, section)
+            if kind is None:
+                raise PipelineError(
+                    f"unknown key {key!r} in [{section}] (allowed: {', '.join(SCHEMA[section])})",
+                    path,
+                    line,
+                )
+            checked = _check(value, kind)
+            if checked is None:
+                raise PipelineError(f"[{section}] {key} must be {kind}", path, line)
+            values[section][key] = checked
+
+    document = values.get("document", {})
+    for key in ("date", "modified"):
+        if key in document and document[key] and not _ISO_DATE.match(document[key]):
+            raise PipelineError(
+                f"[document] {key} must be an ISO date like 1973-10-08",
+                path,
+                _line_of(text, key, "document"),
+            )
+    if "language" in document and not _LANGUAGE.match(document["language"]):
+        raise PipelineError(
+            "[document] language must be a language tag like en-GB",
+            path,
+            _line_of(text, "language", "document"),
+        )
+    printing = values.get("print", {})
+    if printing.get("paper", "a4") not in PAPER_SIZES:
+        raise PipelineError(
+            f"[print] paper must be one of {', '.join(PAPER_SIZES)}",
+            path,
+            _line_of(text, "paper", "print"),
+        )
+    if printing.get("long_notes", "fail") not in LONG_NOTE_POLICIES:
+        raise PipelineError(
+            f"[print] long_notes must be one of {', '.join(LONG_NOTE_POLICIES)}",
+            path,
+            _line_of(text, "long_notes", "print"),
+        )
+    source = values.get("source", {})
+    parse = values.get("parse", {})
+    settings = Settings(
+        paper=printing.get("paper", "a4"),
+        long_notes=printing.get("long_notes", "fail"),
+        encoding=source.get("encoding", "utf-8"),
+        hints=ParseHints(
+            headings=parse.get("headings", ()),
+            speakers=parse.get("speakers", ()),
+            not_speakers=parse.get("not_speakers", ()),
+            aliases=parse.get("aliases", ()),
+        ),
+    )
+    meta = dict(document)
+    for key, meta_key in (("archive", "archive"), ("citation", "citation"), ("url", "source_url")):
+        if key in source:
+            meta[meta_key] = source[key]
+    return EditionFile(meta=meta, settings=settings)
+
+
+def load_edition(path: Path | None) -> EditionFile:
+    if path is None or not path.exists():
+        return EditionFile()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PipelineError(f"cannot read edition settings: {error}", path) from None
+    return parse_edition(text, path)
+
+
+_SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to with between".split())
+
+
+def title_case(text: str) -> str:
+    """"RECORD OF U.S.-POLISH TALKS" → "Record of U.S.-Polish Talks" (for a title in capitals)."""
+    if any(c.islower() for c in text):
+        return text
+
+    def word(w: str, first: bool) -> str:
+        if "." in w.split("-")[0]:
+            head, _, tail = w.partition("-")
+            return head + ("-" + "-".join(p.capitalize() for p in tail.split("-")) if tail else "")
+        if not first and w.lower() in _SMALL_WORDS:
+            return w.lower()
+        return "-".join(p.capitalize() for p in w.split("-"))
+
+    return " ".join(word(w, i == 0) for i, w in enumerate(text.split()))
+
+
+def merge_meta(inferred: Meta, given: dict[str, Any], document_id: str) -> Meta:
+    """edition.toml wins; what it leaves out comes from the text; the rest stays empty."""
+    meta = replace(inferred, id=document_id, title=title_case(inferred.title))
+    return replace(meta, **given)
