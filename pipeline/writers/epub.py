@@ -33,6 +33,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from pipeline.context import STYLES_DIR, TEMPLATES_DIR, Context
+from pipeline.errors import PipelineError
 from pipeline.model import (
     Block,
     Closing,
@@ -79,6 +80,10 @@ COVER_IMAGE = "cover.png"
 CSS_FILE = "epub.css"
 
 # Ids the writer gives its own elements; a document id that looks like one is renamed.
+# Back-matter sections of the print edition that a page may start in (``pagemap.BACK_MATTER_IDS``).
+ENDNOTES_ID = "endnotes"
+EDITORIAL_ID = "editorial-note"
+
 RESERVED_ID = re.compile(
     r"(note|noteref|page|correction)-.*|title|toc|toc-heading|landmarks.*|"
     r"page-list.*|colophon-heading|editorial-heading"
@@ -159,7 +164,13 @@ def _print_page_starts(doc: Document, ctx: Context) -> Sequence[PageStart]:
     except ImportError:
         # TODO(#4): the print page map (pagemap.py) lands with the PDF writer.
         return ()
-    return print_page_starts(doc, ctx)
+    try:
+        return print_page_starts(doc, ctx)
+    except PipelineError as error:
+        # The ebook does not depend on the print layout succeeding: it is built without a
+        # page-list (and without claiming page navigation), and the reason is logged.
+        log.warning("no page-list: the print layout failed: %s", error)
+        return ()
 
 
 def _word_start(text: str, offset: int) -> int:
@@ -215,12 +226,7 @@ def _with_unique_ids(doc: Document) -> Document:
 
     def fix(kind: str, id_: str, line: int) -> str:
         nonlocal counter
-        if (
-            id_
-            and id_ not in seen
-            and not RESERVED_ID.fullmatch(id_)
-            and not re.search(r"\s", id_)
-        ):
+        if id_ and id_ not in seen and not RESERVED_ID.fullmatch(id_) and not re.search(r"\s", id_):
             seen.add(id_)
             return id_
         counter += 1
@@ -244,8 +250,7 @@ def _with_unique_ids(doc: Document) -> Document:
 
     header = replace(doc.header, blocks=blocks(doc.header.blocks))
     sessions = tuple(
-        replace(s, id=fix("session", s.id, s.line), blocks=blocks(s.blocks))
-        for s in doc.sessions
+        replace(s, id=fix("session", s.id, s.line), blocks=blocks(s.blocks)) for s in doc.sessions
     )
     return replace(doc, header=header, sessions=sessions)
 
@@ -259,9 +264,7 @@ class _File:
 
     name: str
     label: str
-    notes: list[int] = field(
-        default_factory=list
-    )  # note numbers whose aside lives here
+    notes: list[int] = field(default_factory=list)  # note numbers whose aside lives here
 
 
 class _Book:
@@ -281,9 +284,7 @@ class _Book:
         self.notes: dict[int, Note] = {}
         for note in doc.notes:
             if note.number in self.notes:
-                log.warning(
-                    "note %d is defined twice; the EPUB keeps the first", note.number
-                )
+                log.warning("note %d is defined twice; the EPUB keeps the first", note.number)
                 continue
             self.notes[note.number] = note
         self.titlepage = _File("title.xhtml", "Title page")
@@ -295,6 +296,7 @@ class _Book:
         self.editorial = _File("editorial.xhtml", "Editorial note")
         self.colophon = _File("colophon.xhtml", "Colophon")
         self.cover_page = _File("cover.xhtml", "Cover")
+        self.last_chapter = self.chapters[-1] if self.chapters else self.titlepage
         self.note_home = self._place_notes()
         self.id_file = self._locate_ids()
         self.markers: dict[int, int] = {}  # marker (negative) -> page number
@@ -319,9 +321,7 @@ class _Book:
         ]
         units: list[tuple[_File, list[Inlines]]] = [(self.titlepage, header_inlines)]
         for chapter, session in zip(self.chapters, self.doc.sessions, strict=True):
-            units.append(
-                (chapter, [session.heading, *(b.content for b in session.blocks)])
-            )
+            units.append((chapter, [session.heading, *(b.content for b in session.blocks)]))
         for file, contents in units:
             for content in contents:
                 for number in note_refs(content):
@@ -329,15 +329,11 @@ class _Book:
                         home[number] = file.name
                         file.notes.append(number)
                     elif number not in self.notes:
-                        log.warning(
-                            "note call %d has no note; shown as plain text", number
-                        )
-        last = self.chapters[-1] if self.chapters else self.titlepage
+                        log.warning("note call %d has no note; shown as plain text", number)
+        last = self.last_chapter
         for number in self.notes:
             if number not in home:
-                log.warning(
-                    "note %d is never called; placed after the last chapter", number
-                )
+                log.warning("note %d is never called; placed after the last chapter", number)
                 home[number] = last.name
                 last.notes.append(number)
         return home
@@ -356,30 +352,46 @@ class _Book:
                 where.setdefault(note.id, self.note_home[number])
         return where
 
+    def _element_texts(self) -> dict[str, tuple[str, str]]:
+        """Every element a print page may start in, keyed by the id the page map uses
+        (``pagemap.element_texts``), in the EPUB's reading order: (file name, visible text)."""
+        doc = self.doc
+        out: dict[str, tuple[str, str]] = {"title": (self.titlepage.name, "")}
+        for block in doc.header.blocks:
+            out[block.id] = (self.titlepage.name, block_text(block))
+        units: list[tuple[_File, Session | None]] = [
+            (self.titlepage, None),
+            *zip(self.chapters, doc.sessions, strict=True),
+        ]
+        for file, session in units:
+            if session is not None:
+                out[session.id] = (file.name, inline_text(session.heading))
+                for block in session.blocks:
+                    out[block.id] = (file.name, block_text(block))
+            if file is self.last_chapter:
+                # The print edition's "Notes" section: in the EPUB the notes are in their
+                # chapters, so its page starts where the last chapter's text ends.
+                out[ENDNOTES_ID] = (file.name, "")
+            for number in file.notes:
+                note = self.notes[number]
+                out[_page_map_note_id(note)] = (file.name, _note_text(note))
+        out[EDITORIAL_ID] = (self.editorial.name, "")
+        return out
+
     def _resolve_pages(
         self, page_starts: Sequence[PageStart]
     ) -> tuple[dict[str, list[tuple[int, int]]], list[tuple[int, str]]]:
         """Map each page start to (offset, marker) on its element; pages in reading order."""
-        texts: dict[str, str] = {"title": inline_text(self.doc.header.title)}
-        for block in self.doc.header.blocks:
-            texts[block.id] = block_text(block)
-        for session in self.doc.sessions:
-            texts[session.id] = inline_text(session.heading)
-            for block in session.blocks:
-                texts[block.id] = block_text(block)
+        texts = self._element_texts()
         marks: dict[str, list[tuple[int, int]]] = {}
         seen_pages: set[int] = set()
         for start in page_starts:
             if start.page in seen_pages:
-                log.warning(
-                    "print page %d starts twice; the page-list keeps the first",
-                    start.page,
-                )
+                log.warning("print page %d starts twice; the page-list keeps the first", start.page)
                 continue
             if start.block_id not in texts:
                 log.warning(
-                    "print page %d starts in unknown element %r; left out of the "
-                    "page-list",
+                    "print page %d starts in unknown element %r; left out of the page-list",
                     start.page,
                     start.block_id,
                 )
@@ -387,9 +399,9 @@ class _Book:
             seen_pages.add(start.page)
             marker = -(len(self.markers) + 1)
             self.markers[marker] = start.page
-            offset = _word_start(texts[start.block_id], start.offset)
+            offset = _word_start(texts[start.block_id][1], start.offset)
             marks.setdefault(start.block_id, []).append((offset, marker))
-        order = {element_id: i for i, element_id in enumerate(texts)}  # reading order
+        order = {element_id: i for i, element_id in enumerate(texts)}
         pages = sorted(
             (
                 (self.markers[marker], block_id, offset)
@@ -398,7 +410,7 @@ class _Book:
             ),
             key=lambda item: (order[item[1]], item[2]),
         )
-        return marks, [(page, self.id_file[block_id]) for page, block_id, _ in pages]
+        return marks, [(page, texts[block_id][0]) for page, block_id, _ in pages]
 
     # --- rendering --------------------------------------------------------------------------
 
@@ -413,12 +425,10 @@ class _Book:
             return Markup('<sup class="noteref-missing">{}</sup>').format(number)
         count = self.ref_count[number] = self.ref_count.get(number, 0) + 1
         ref_id = f"noteref-{number}" if count == 1 else f"noteref-{number}-{count}"
-        href = (
-            f"#note-{number}" if home == self.current.name else f"{home}#note-{number}"
+        href = f"#note-{number}" if home == self.current.name else f"{home}#note-{number}"
+        return Markup('<a epub:type="noteref" role="doc-noteref" href="{}" id="{}">{}</a>').format(
+            href, ref_id, number
         )
-        return Markup(
-            '<a epub:type="noteref" role="doc-noteref" href="{}" id="{}">{}</a>'
-        ).format(href, ref_id, number)
 
     def _note_call_in_note(self, number: int) -> Markup:
         # A call inside a note links to the other note but is no reference of its own: the
@@ -426,16 +436,12 @@ class _Book:
         home = self.note_home.get(number)
         if home is None or number < 0:
             return Markup('<sup class="noteref-missing">{}</sup>').format(number)
-        href = (
-            f"#note-{number}" if home == self.current.name else f"{home}#note-{number}"
+        href = f"#note-{number}" if home == self.current.name else f"{home}#note-{number}"
+        return Markup('<a epub:type="noteref" role="doc-noteref" href="{}">{}</a>').format(
+            href, number
         )
-        return Markup(
-            '<a epub:type="noteref" role="doc-noteref" href="{}">{}</a>'
-        ).format(href, number)
 
-    def _split(
-        self, element_id: str, content: Inlines, prefix: int
-    ) -> tuple[Markup, Inlines]:
+    def _split(self, element_id: str, content: Inlines, prefix: int) -> tuple[Markup, Inlines]:
         """Page breaks for an element: markup to put before it (a page that starts at the
         element's first word or in a speaker's label) and content with the rest inserted."""
         before: list[Markup] = []
@@ -445,9 +451,7 @@ class _Book:
                 before.append(self._note_call(marker))
             else:
                 inside.append((offset - prefix, marker))
-        return Markup("").join(before), _insert_markers(
-            content, inside
-        ) if inside else content
+        return Markup("").join(before), _insert_markers(content, inside) if inside else content
 
     def _block(self, block: Block) -> Markup:
         prefix = len(block_text(block)) - len(inline_text(block.content))
@@ -458,9 +462,7 @@ class _Book:
                 # h2, not the shared h3: in the EPUB each session is its own file with one h1, and
                 # a skipped level is an Ace "heading-order" finding.
                 body = render_inlines(block.content, self._note_call)
-                return before + Markup('<h2 class="subheading" id="{}">{}</h2>').format(
-                    id_, body
-                )
+                return before + Markup('<h2 class="subheading" id="{}">{}</h2>').format(id_, body)
             case Paragraph() | Turn() | Omission() | Closing() | Field():
                 return before + render_block(block, self._note_call)
             case _:
@@ -470,24 +472,28 @@ class _Book:
         views = []
         for number in file.notes:
             note = self.notes[number]
-            paragraphs = [
-                render_inlines(p, self._note_call_in_note) for p in note.paragraphs
-            ]
+            marks = self.page_marks.get(_page_map_note_id(note), [])
+            paragraphs = []
+            start = 0
+            for index, paragraph in enumerate(note.paragraphs):
+                # Page-map offsets count the paragraphs joined by one space.
+                end = start + len(inline_text(paragraph)) + 1
+                last = index == len(note.paragraphs) - 1
+                inside = [(o - start, m) for o, m in marks if start <= o and (o < end or last)]
+                content = _insert_markers(paragraph, inside) if inside else paragraph
+                paragraphs.append(render_inlines(content, self._note_call_in_note))
+                start = end
             views.append(
                 {
                     "anchor": f"note-{number}",
                     "number": number,
-                    "backlink": f"#noteref-{number}"
-                    if number in self.ref_count
-                    else "",
+                    "backlink": f"#noteref-{number}" if number in self.ref_count else "",
                     "paragraphs": paragraphs or [Markup("")],
                 }
             )
         return views
 
-    def _render(
-        self, template: str, file: _File, matter: str, **values: object
-    ) -> bytes:
+    def _render(self, template: str, file: _File, matter: str, **values: object) -> bytes:
         text = self.env.get_template(template).render(
             lang=self.lang,
             title=file.label,
@@ -510,7 +516,7 @@ class _Book:
             "heading": render_inlines(title, self._note_call),
             "subtitle": self.meta.subtitle,
             "dateline": render_inlines(header.dateline, self._note_call),
-            "blocks": [self._block(b) for b in header.blocks],
+            "blocks": [self._block(b) for b in header.blocks] + self._endnotes_mark(self.titlepage),
         }
         return self._render(
             "titlepage.xhtml.j2",
@@ -519,6 +525,11 @@ class _Book:
             notes=self._notes_for(self.titlepage),
             **values,
         )
+
+    def _endnotes_mark(self, file: _File) -> list[Markup]:
+        if file is not self.last_chapter or ENDNOTES_ID not in self.page_marks:
+            return []
+        return [self._split(ENDNOTES_ID, (), 0)[0]]
 
     def _render_chapter(self, chapter: _File, session: Session) -> bytes:
         self.current = chapter
@@ -532,7 +543,7 @@ class _Book:
             "before_heading": before,
             "heading": render_inlines(heading, self._note_call),
             "time": time,
-            "blocks": [self._block(b) for b in session.blocks],
+            "blocks": [self._block(b) for b in session.blocks] + self._endnotes_mark(chapter),
         }
         return self._render(
             "chapter.xhtml.j2",
@@ -555,9 +566,7 @@ class _Book:
                 for b in session.blocks
                 if isinstance(b, Subheading) and inline_text(b.content).strip()
             ]
-            chapters.append(
-                {"href": chapter.name, "label": chapter.label, "children": subheadings}
-            )
+            chapters.append({"href": chapter.name, "label": chapter.label, "children": subheadings})
         toc = [
             {"href": self.titlepage.name, "label": self.title, "children": chapters},
             {
@@ -575,10 +584,7 @@ class _Book:
             {"kind": "bodymatter", "href": first_body, "label": "Start of the record"},
             {"kind": "colophon", "href": self.colophon.name, "label": "Colophon"},
         ]
-        pages = [
-            {"href": f"{name}#page-{page}", "label": str(page)}
-            for page, name in self.pages
-        ]
+        pages = [{"href": f"{name}#page-{page}", "label": str(page)} for page, name in self.pages]
         return self._render(
             "nav.xhtml.j2",
             self.nav,
@@ -609,8 +615,7 @@ class _Book:
                 )
             rows.append(
                 {
-                    "anchor": "correction-"
-                    + re.sub(r"[^A-Za-z0-9_.-]", "-", correction.id),
+                    "anchor": "correction-" + re.sub(r"[^A-Za-z0-9_.-]", "-", correction.id),
                     "href": href,
                     "where": where or "Source text",
                     "find": correction.find,
@@ -623,6 +628,7 @@ class _Book:
             "editorial.xhtml.j2",
             self.editorial,
             "backmatter",
+            before_heading=self._split(EDITORIAL_ID, (), 0)[0],
             policy=policy,
             rules=rules,
             corrections=rows,
@@ -640,17 +646,13 @@ class _Book:
                     block_id,
                 )
             return "", ""
-        label = next(
-            f.label for f in (self.titlepage, *self.chapters) if f.name == file_name
-        )
+        label = next(f.label for f in (self.titlepage, *self.chapters) if f.name == file_name)
         return f"{file_name}#{block_id}", label
 
     def _render_colophon(self) -> bytes:
         self.current = self.colophon
         meta = self.meta
-        entries: list[dict[str, str]] = [
-            {"label": "Title", "value": self.title, "href": ""}
-        ]
+        entries: list[dict[str, str]] = [{"label": "Title", "value": self.title, "href": ""}]
         for attribute, role in ROLES:
             for name in _names(getattr(meta, attribute)):
                 entries.append({"label": ROLE_LABELS[role], "value": name, "href": ""})
@@ -665,9 +667,7 @@ class _Book:
         for label, value in (("Publisher", meta.publisher), ("Rights", meta.rights)):
             if value.strip():
                 entries.append({"label": label, "value": value.strip(), "href": ""})
-        entries.append(
-            {"label": "Identifier", "value": epub_identifier(meta), "href": ""}
-        )
+        entries.append({"label": "Identifier", "value": epub_identifier(meta), "href": ""})
         entries.append(
             {
                 "label": "Edition of",
@@ -723,9 +723,7 @@ class _Book:
             )
             book.add_item(items[file.name])
         # Our own nav as a raw item (NOTES.md EbookLib items 2, 5 and 7).
-        nav_item = epub.EpubItem(
-            uid="nav", file_name=self.nav.name, media_type=XHTML, content=nav
-        )
+        nav_item = epub.EpubItem(uid="nav", file_name=self.nav.name, media_type=XHTML, content=nav)
         nav_item.properties = ["nav"]
         book.add_item(nav_item)
         book.add_item(
@@ -743,9 +741,7 @@ class _Book:
         # The EPUB 2 cover hint, for older readers; the page itself is in the spine and the
         # landmarks (NOTES.md item 8).
         book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-        book.add_item(
-            epub.EpubNcx()
-        )  # the spine always says toc="ncx" (NOTES.md item 4)
+        book.add_item(epub.EpubNcx())  # the spine always says toc="ncx" (NOTES.md item 4)
         book.toc = [
             epub.Link(file.name, file.label, file.name.removesuffix(".xhtml"))
             for file in (self.titlepage, *self.chapters, self.editorial, self.colophon)
@@ -813,9 +809,7 @@ class _Book:
         if ISO_DATE.fullmatch(meta.date.strip()):
             book.add_metadata("DC", "date", meta.date.strip())
         elif meta.date.strip():
-            log.warning(
-                "meta.date %r is not an ISO 8601 date; dc:date left out", meta.date
-            )
+            log.warning("meta.date %r is not an ISO 8601 date; dc:date left out", meta.date)
         for name, value in (
             ("publisher", meta.publisher),
             ("rights", meta.rights),
@@ -831,9 +825,7 @@ class _Book:
                 book.add_metadata("DC", "subject", subject.strip())
         if has_pages:
             # EPUB 3.3 §D.3.11 source-of: this dc:source is where the page-list comes from.
-            book.add_metadata(
-                "DC", "source", print_identifier(meta), {"id": "print-source"}
-            )
+            book.add_metadata("DC", "source", print_identifier(meta), {"id": "print-source"})
             book.add_metadata(
                 None,
                 "meta",
@@ -884,9 +876,7 @@ class _Writer(epub.EpubWriter):
     """EbookLib's writer, plus `xml:lang` on the package element, which it cannot set and which
     Ace reports as serious when missing (issue 4)."""
 
-    def __init__(
-        self, out: io.BytesIO, book: epub.EpubBook, lang: str, options: dict
-    ) -> None:
+    def __init__(self, out: io.BytesIO, book: epub.EpubBook, lang: str, options: dict) -> None:
         super().__init__(out, book, options)
         self.lang = lang
 
@@ -917,13 +907,21 @@ def _pin_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _page_map_note_id(note: Note) -> str:
+    """The id the print edition gives a note (``pdf.note_id``), which page starts refer to."""
+    return note.id or f"note-{note.number}"
+
+
+def _note_text(note: Note) -> str:
+    """A note's text as page-map offsets count it (``pagemap.note_text``)."""
+    return " ".join(inline_text(paragraph) for paragraph in note.paragraphs)
+
+
 def _language(meta: Meta) -> str:
     lang = meta.language.strip()
     if LANGUAGE_TAG.fullmatch(lang):
         return lang
-    log.warning(
-        "language %r is not a BCP 47 tag; the EPUB says 'und' (undetermined)", lang
-    )
+    log.warning("language %r is not a BCP 47 tag; the EPUB says 'und' (undetermined)", lang)
     return "und"
 
 
