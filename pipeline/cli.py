@@ -90,7 +90,11 @@ def inspect_json(read: Document, final: Document) -> dict:
                 "id": block.id,
                 "line": block.line,
                 "kind": type(block).__name__.lower(),
-                **({"label": block.label, "speaker": block.speaker} if isinstance(block, Turn) else {}),
+                **(
+                    {"label": block.label, "speaker": block.speaker}
+                    if isinstance(block, Turn)
+                    else {}
+                ),
                 "text": block_text(block),
             }
             for _, block in body_blocks(read)
@@ -233,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # noqa: BLE001 — a user must never see a traceback
+    except Exception as error:
         if os.environ.get("PIPELINE_DEBUG"):
             raise
         print(

@@ -32,7 +32,8 @@ class Settings:
     """Build settings from `edition.toml` (`[print]`, `[source]`, `[parse]`), with defaults."""
 
     paper: str = "a4"  # key of PAPER_SIZES
-    long_notes: str = "fail"  # one of LONG_NOTE_POLICIES: what to do with a note that cannot sit on its call's page
+    # One of LONG_NOTE_POLICIES: what to do with a note that cannot sit on its call's page.
+    long_notes: str = "fail"
     encoding: str = "utf-8"
     hints: ParseHints = field(default_factory=ParseHints)
 

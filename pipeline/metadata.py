@@ -177,11 +177,32 @@ def load_edition(path: Path | None) -> EditionFile:
     return parse_edition(text, path)
 
 
-_SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to with between".split())
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "between",
+    ]
+)
 
 
 def title_case(text: str) -> str:
-    """"RECORD OF U.S.-POLISH TALKS" → "Record of U.S.-Polish Talks" (for a title in capitals)."""
+    """ "RECORD OF U.S.-POLISH TALKS" → "Record of U.S.-Polish Talks" (for a title in capitals)."""
     if any(c.islower() for c in text):
         return text
 

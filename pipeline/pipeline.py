@@ -84,9 +84,7 @@ def locate_corrections(doc: Document) -> Document:
         # A note's continuation paragraphs sit on the lines after its first one.
         candidates = [ln for ln in where if ln <= line]
         session, paragraph, block_id = where[max(candidates)] if candidates else ("", 0, "")
-        located.append(
-            replace(correction, session=session, paragraph=paragraph, block_id=block_id)
-        )
+        located.append(replace(correction, session=session, paragraph=paragraph, block_id=block_id))
     return replace(doc, corrections=tuple(located))
 
 

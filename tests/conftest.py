@@ -19,6 +19,7 @@ def export(*paragraphs: str, notes: tuple[str, ...] = (), title: str = "RECORD O
     """Lay out paragraphs the way Tika exports a Word file: a leading space on the title,
     NBSP-only separator lines, note bodies piled at the end, a final line holding one space.
     Write a call as `{n}` in a paragraph; `notes[i]` is the body of note i+1."""
+
     def calls(text: str) -> str:
         for n in range(1, len(notes) + 1):
             text = text.replace(f"{{{n}}}", f"[bookmark: _ftn_GoBack{n - 1}][{n}]")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from pipeline.errors import PipelineError
@@ -161,7 +162,7 @@ def apply_errata(
             )
         placed.append((starts[0], starts[0] + len(fix.find), fix))
     placed.sort(key=lambda item: item[0])
-    for (start_a, end_a, fix_a), (start_b, _, fix_b) in zip(placed, placed[1:], strict=False):
+    for (_, end_a, fix_a), (start_b, _, fix_b) in pairwise(placed):
         if start_b < end_a:
             line = _line_and_column(text, start_b)[0]
             raise PipelineError(

@@ -80,13 +80,23 @@ def _plain(text: str) -> str:
 
 # --- classifiers -------------------------------------------------------------------------------
 
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split(" "))
+
+
 _MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 _MONTH = r"(?:" + "|".join(m[:3] + f"(?:{m[3:]})?" for m in _MONTHS) + r")\.?"
 _DATE_PATTERNS = (
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\s+(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})\b"),
-    re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?,?\s+(?P<y>\d{{4}})\b"),
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\s+(?P<m>{_MONTH}),?\s+(?P<y>\d{{4}})\b"
+    ),
+    re.compile(
+        rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?,?\s+(?P<y>\d{{4}})\b"
+    ),
     re.compile(r"\b(?P<y>\d{4})-(?P<mm>\d{2})-(?P<d>\d{2})\b"),
     re.compile(r"\b(?P<d>\d{1,2})\.(?P<mm>\d{1,2})\.(?P<y>\d{4})\b"),
 )
@@ -98,11 +108,11 @@ _HOURS = re.compile(
 )
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*(?:a\.\s?m\.|p\.\s?m\.)", re.IGNORECASE)
 
-_SESSION_WORDS = frozenset(
-    "meeting meetings session sitting conversation conversations talk talks luncheon lunch dinner"
-    " breakfast supper reception discussion discussions negotiations conference plenary"
-    " continuation morning afternoon evening night day tête-à-tête audience consultation"
-    " consultations".split()
+_SESSION_WORDS = _word_set(
+    "meeting meetings session sitting conversation conversations talk talks luncheon lunch "
+    "dinner breakfast supper reception discussion discussions negotiations conference plenary "
+    "continuation morning afternoon evening night day tête-à-tête audience consultation "
+    "consultations"
 )
 
 _CLOSING = re.compile(
@@ -158,9 +168,9 @@ def _is_caps(text: str) -> bool:
 
 
 def is_subheading(text: str) -> bool:
-    """"I. BACKGROUND", "II.", "A. THE CANAL ZONE", or a short line in capitals."""
+    """ "I. BACKGROUND", "II.", "A. THE CANAL ZONE", or a short line in capitals."""
     plain = _plain(text)
-    if not plain or len(plain) > 80 or plain[-1] in ".?!;,:" and not _ROMAN_HEADING.match(plain):
+    if not plain or len(plain) > 80 or (plain[-1] in ".?!;,:" and not _ROMAN_HEADING.match(plain)):
         return False
     match = _ROMAN_HEADING.match(plain)
     if match:
@@ -195,7 +205,7 @@ def is_session_heading(text: str) -> bool:
 
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
 _ABBREVIATION = r"(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Amb|Adm|Col|Lt|Capt|Gov|St|Hon|Rev|Sr|Jr|H\.E)\."
-_WORD = r"[A-Z][\w’'\-]+"
+_WORD = rf"(?!{_ABBREVIATION})[A-Z][\w’'\-]+"
 _CONNECTOR = r"(?:of|the|de|da|del|der|di|du|van|von|la|le|al|bin|ibn|y|for)"
 _LABEL = re.compile(
     rf"^(?P<label>(?:(?:{_INITIALS}|{_ABBREVIATION})\s*)*{_WORD}"
@@ -205,25 +215,25 @@ _LABEL = re.compile(
 )
 
 # Offices and titles: a label made of them is a speaker even when it appears only once.
-TITLE_WORDS = frozenset(
-    "president secretary minister chairman chairwoman ambassador senator premier chancellor"
-    " general admiral marshal colonel interpreter king queen emperor prince princess pope"
-    " governor mayor director deputy adviser advisor representative congressman delegate"
-    " commissioner counselor counsellor prime foreign first vice assistant under mr mrs ms dr"
-    " the".split()
+TITLE_WORDS = _word_set(
+    "president secretary minister chairman chairwoman ambassador senator premier chancellor "
+    "general admiral marshal colonel interpreter king queen emperor prince princess pope "
+    "governor mayor director deputy adviser advisor representative congressman delegate "
+    "commissioner counselor counsellor prime foreign first vice assistant under mr mrs ms dr "
+    "the"
 )
 
 # Words that open ordinary sentences ("Yes. I agree.", "Thank you."): never a label alone.
-SENTENCE_WORDS = frozenset(
-    "yes no thanks thank you good right exactly well agreed indeed certainly correct fine true"
-    " sure absolutely excellent splendid wonderful perhaps maybe okay ok naturally precisely"
-    " really definitely understood impossible nothing never again later now then so also"
-    " finally first second third next note notes subject participants date time place source"
-    " summary distribution attachment enclosure copy present laughter applause silence pause"
-    " please sorry nonsense agreement here there this that what why how when where who which"
-    " all none both everything anything something good-bye goodbye hello welcome congratulations"
-    " morning evening afternoon night day luck god heavens quite precisely done ready fact"
-    " result conclusion question answer comment reply response item point".split()
+SENTENCE_WORDS = _word_set(
+    "yes no thanks thank you good right exactly well agreed indeed certainly correct fine "
+    "true sure absolutely excellent splendid wonderful perhaps maybe okay ok naturally "
+    "precisely really definitely understood impossible nothing never again later now then so "
+    "also finally first second third next note notes subject participants date time place "
+    "source summary distribution attachment enclosure copy present laughter applause silence "
+    "pause please sorry nonsense agreement here there this that what why how when where who "
+    "which all none both everything anything something good-bye goodbye hello welcome "
+    "congratulations morning evening afternoon night day luck god heavens quite precisely "
+    "done ready fact result conclusion question answer comment reply response item point"
 )
 
 
@@ -285,10 +295,11 @@ class LabelJudge:
             return True
         if lowered[-1] in self.header_words:
             return True
-        if len(words) == 1 and lowered[0] in SENTENCE_WORDS:
-            return False
-        # A bare capitalised word: a speaker if it recurs as a label.
-        return self.counts[label] >= 2 or len(words) > 1
+        if len(words) == 1 and lowered[0].endswith("ly"):
+            # "Certainly. We agree.": an adverb opening a sentence, unless it recurs as a label.
+            return self.counts[label] >= 2
+        # A capitalised name that is not an ordinary sentence word ("Tanaka.", "Gierek:").
+        return True
 
     def turn(self, text: str) -> Label | None:
         found = match_label(_plain(text)) if NOTE_REF_TOKEN.search(text) is None else None
@@ -317,10 +328,14 @@ def _header_field(text: str, line: int, id_: str) -> Block:
         return Field(plain[:-1].strip(), parse_inlines(text.rstrip()[:0]), ":", line, id_)
     dash = re.match(r"^(?P<label>[^–—:.;]{1,60}?)\s+[–—]\s+(?P<value>.+)$", text)
     if dash and not dash.group("label").strip().endswith("."):
-        return Field(dash.group("label").strip(), parse_inlines(dash.group("value")), "–", line, id_)
+        return Field(
+            dash.group("label").strip(), parse_inlines(dash.group("value")), "–", line, id_
+        )
     colon = re.match(r"^(?P<label>[A-Z][\w ’'/-]{0,40}):\s+(?P<value>.+)$", text)
     if colon:
-        return Field(colon.group("label").strip(), parse_inlines(colon.group("value")), ":", line, id_)
+        return Field(
+            colon.group("label").strip(), parse_inlines(colon.group("value")), ":", line, id_
+        )
     return Paragraph(parse_inlines(text), None, line, id_)
 
 
@@ -387,9 +402,7 @@ def parse(text: str, *, hints: ParseHints | None = None, path: Path | str = "<in
         header_blocks.append(_header_field(line, number, next(header_ids)))
         k += 1
     # The header's own evidence counts for labels ("M. Ohira" makes "Ohira." a speaker).
-    judge.header_words |= {
-        w.lower() for _, ln in body[:k] for w in re.findall(r"[\w’'\-]+", ln)
-    }
+    judge.header_words |= {w.lower() for _, ln in body[:k] for w in re.findall(r"[\w’'\-]+", ln)}
 
     aliases = dict(hints.aliases)
     block_ids, session_ids = _ids("p"), _ids("s")
@@ -471,7 +484,7 @@ def parse(text: str, *, hints: ParseHints | None = None, path: Path | str = "<in
 
 
 def _names_a_speaker(plain: str, names: set[str]) -> bool:
-    """"L.I. Brezhnev thanks K. Tanaka.": the paragraph is about a speaker, not by one."""
+    """ "L.I. Brezhnev thanks K. Tanaka.": the paragraph is about a speaker, not by one."""
     for name in names:
         if plain.startswith(name + " ") and plain[len(name) + 1 : len(name) + 2].islower():
             return True
@@ -503,7 +516,9 @@ def _parse_notes(note_lines: list[tuple[int, str]], path: Path | str) -> tuple[N
             notes.append(Note(n, (parse_inlines(body),), number, f"note-{n}"))
         else:
             last = notes[-1]
-            notes[-1] = Note(last.number, (*last.paragraphs, parse_inlines(line)), last.line, last.id)
+            notes[-1] = Note(
+                last.number, (*last.paragraphs, parse_inlines(line)), last.line, last.id
+            )
     return tuple(notes)
 
 
@@ -539,7 +554,9 @@ def check_notes(doc: Document, path: Path | str) -> None:
                 )
     for n, line in sorted(calls.items(), key=lambda item: item[1]):
         if n not in bodies:
-            where = f"the note bodies start at line {notes_line}" if notes_line else "no note bodies"
+            where = (
+                f"the note bodies start at line {notes_line}" if notes_line else "no note bodies"
+            )
             raise PipelineError(f"note {n} is called here but has no body ({where})", path, line)
     for n, line in sorted(bodies.items(), key=lambda item: item[1]):
         if n not in calls:

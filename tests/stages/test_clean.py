@@ -9,7 +9,9 @@ NBSP = "\u00a0"
 
 
 def test_note_call_becomes_a_token_keeping_its_number():
-    assert clean("8 October 1973[bookmark: _ftn_GoBack0][1]") == "8 October 1973" + note_ref_token(1)
+    assert clean("8 October 1973[bookmark: _ftn_GoBack0][1]") == "8 October 1973" + note_ref_token(
+        1
+    )
 
 
 def test_calls_side_by_side_and_on_an_omission_mark():
@@ -21,7 +23,9 @@ def test_note_body_marker_becomes_a_body_token():
     assert clean("[bookmark: _ftn3][4] Omitted here. ") == note_body_token(4) + " Omitted here."
 
 
-@pytest.mark.parametrize("junk", ["[bookmark: _GoBack]", "[bookmark: _Hlk52551]", "[bookmark: _Toc1]"])
+@pytest.mark.parametrize(
+    "junk", ["[bookmark: _GoBack]", "[bookmark: _Hlk52551]", "[bookmark: _Toc1]"]
+)
 def test_stray_bookmarks_are_dropped_anywhere(junk):
     assert clean(f"Tana{junk}ka. Yes.") == "Tanaka. Yes."
 

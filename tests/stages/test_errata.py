@@ -28,7 +28,7 @@ def test_corrections_come_in_source_order_whatever_the_file_order():
 
 
 def test_zero_matches_stops_the_build_naming_the_entry():
-    with pytest.raises(PipelineError, match="fix 'ghost'.*does not occur") as caught:
+    with pytest.raises(PipelineError, match=r"fix 'ghost'.*does not occur") as caught:
         apply_errata(SOURCE, (Fix("ghost", "nowhere", "x", "typo", line=7),), errata_path="e.toml")
     assert (caught.value.path, caught.value.line) == ("e.toml", 7)
 
@@ -39,7 +39,10 @@ def test_more_than_one_match_stops_the_build_and_says_where():
 
 
 def test_overlapping_fixes_stop_the_build_naming_both():
-    fixes = (fix("Spehres of", "Spheres of", "one"), fix("of cooperation", "of co-operation", "two"))
+    fixes = (
+        fix("Spehres of", "Spheres of", "one"),
+        fix("of cooperation", "of co-operation", "two"),
+    )
     with pytest.raises(PipelineError, match="'two' overlaps fix 'one'"):
         apply_errata(SOURCE, fixes)
 

@@ -75,6 +75,8 @@ def test_counts_say_how_often_each_rule_fired():
 def test_rule_table_shape():
     names = [rule.name for rule in TYPOGRAPHY_RULES]
     assert len(names) == len(set(names))
-    assert all(rule.why.strip() and re.fullmatch(r"[a-z-]+", rule.name) for rule in TYPOGRAPHY_RULES)
+    assert all(
+        rule.why.strip() and re.fullmatch(r"[a-z-]+", rule.name) for rule in TYPOGRAPHY_RULES
+    )
     # A rule must never be able to match the placeholder that stands for a protected node.
     assert not any(rule.pattern.search("\ue003") for rule in TYPOGRAPHY_RULES)

@@ -1,0 +1,340 @@
+"""stages/parse.py on one small fixture per variant of the Word-export family.
+
+Fixtures are written as the export lays them out (see conftest.export), then cleaned, so each
+test reads like the file an archive would send.
+"""
+
+import pytest
+
+from pipeline.errors import PipelineError
+from pipeline.model import (
+    Closing,
+    Editorial,
+    Field,
+    NoteRef,
+    Omission,
+    Paragraph,
+    Subheading,
+    Text,
+    Turn,
+    inline_text,
+    speakers,
+)
+from pipeline.stages.clean import clean
+from pipeline.stages.parse import iso_date, parse
+from tests.conftest import export
+
+
+def read(text, **kwargs):
+    return parse(clean(text), **kwargs)
+
+
+def blocks(doc):
+    return [b for s in doc.sessions for b in s.blocks]
+
+
+def headings(doc):
+    return [inline_text(s.heading) for s in doc.sessions if s.heading]
+
+
+def test_header_title_date_and_fields():
+    doc = read(
+        export(
+            "Moscow, 9 October 1973{1}",
+            "The talks were conducted:",
+            "From the Soviet side – L.I. Brezhnev, A.N. Kosygin",
+            "Subject: Fisheries",
+            "[…]{2}",
+            "Morning meeting (11:30-13:40)",
+            "Brezhnev. Welcome.",
+            notes=("Not reviewed.", "List omitted."),
+            title="RECORD OF TALKS",
+        )
+    )
+    assert doc.meta.source_title == "RECORD OF TALKS"
+    assert doc.meta.date == "1973-10-09"
+    assert doc.header.dateline == (Text("Moscow, 9 October 1973"), NoteRef(1))
+    fields = doc.header.blocks
+    assert [type(b) for b in fields] == [Field, Field, Field, Omission]
+    assert (fields[1].label, fields[1].separator) == ("From the Soviet side", "–")
+    assert (fields[2].label, inline_text(fields[2].content)) == ("Subject", "Fisheries")
+    assert fields[3].content == (Editorial("…"), NoteRef(2))
+
+
+def test_title_in_two_capitals_lines_is_one_title():
+    doc = read(export("BETWEEN X AND Y", "1 May 1970", "X. Hello.", title="RECORD OF CONVERSATION"))
+    assert doc.meta.source_title == "RECORD OF CONVERSATION BETWEEN X AND Y"
+
+
+@pytest.mark.parametrize(
+    ("line", "start", "end"),
+    [
+        ("Morning meeting (11:30-13:40)", "11:30", "13:40"),
+        ("Meeting in the Oval Office (11:00-12:40)", "11:00", "12:40"),
+        ("Luncheon at the Department of State (13:15)", "13:15", ""),
+        ("Moscow, 9 October 1973, Kremlin (10:00–11:15)", "10:00", "11:15"),
+        ("Second session", None, None),
+        ("Evening meeting (7-9:30 p.m.)", "7", "9:30 p.m."),
+    ],
+)
+def test_session_heading_variants(line, start, end):
+    doc = read(export("1 May 1970", line + " ", "Tanaka. We agree.", "X. Y."))
+    assert headings(doc) == [line]
+    time = doc.sessions[0].time
+    assert (time.start, time.end) == (start, end) if start else time is None
+
+
+def test_heading_with_a_note_call_and_a_place_and_date_heading():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Luncheon at the Department of State (13:15){1}",
+            "Kissinger. Welcome.",
+            "Moscow, 2 May 1970",
+            "Kissinger. Again.",
+            notes=("Source note.",),
+        )
+    )
+    assert headings(doc) == ["Luncheon at the Department of State (13:15)", "Moscow, 2 May 1970"]
+    assert doc.sessions[0].heading[-1] == NoteRef(1)
+
+
+@pytest.mark.parametrize(
+    ("line", "label", "speaker", "punctuation", "rest"),
+    [
+        (
+            "L.I. Brezhnev. That’s not our fault.",
+            "L.I. Brezhnev",
+            "Brezhnev",
+            ".",
+            "That’s not our fault.",
+        ),
+        ("Tanaka. First of all.", "Tanaka", "Tanaka", ".", "First of all."),
+        ("The Secretary. “Well, yes.”", "The Secretary", "Secretary", ".", "“Well, yes.”"),
+        (
+            "Foreign Minister Tack. “To celebrate?”",
+            "Foreign Minister Tack",
+            "Tack",
+            ".",
+            "“To celebrate?”",
+        ),
+        ("SENATOR PERCY. I hope not.", "SENATOR PERCY", "Percy", ".", "I hope not."),
+        ("Gierek: We think so.", "Gierek", "Gierek", ":", "We think so."),
+        ("Dr. Kissinger. Indeed.", "Dr. Kissinger", "Kissinger", ".", "Indeed."),
+        (
+            "Minister of Foreign Affairs M. Ohira. Yes.",
+            "Minister of Foreign Affairs M. Ohira",
+            "Ohira",
+            ".",
+            "Yes.",
+        ),
+        ("Brezhnev (laughing). No.", "Brezhnev (laughing)", "Brezhnev", ".", "No."),
+        (
+            "The Secretary. (To Ambassador Bunker) “A disgrace!”",
+            "The Secretary",
+            "Secretary",
+            ".",
+            "(To Ambassador Bunker) “A disgrace!”",
+        ),
+    ],
+)
+def test_speaker_label_variants(line, label, speaker, punctuation, rest):
+    doc = read(export("1 May 1970", "Meeting (10:00)", line, "Brezhnev. End."))
+    turn = blocks(doc)[0]
+    assert isinstance(turn, Turn)
+    assert (turn.label, turn.speaker, turn.punctuation) == (label, speaker, punctuation)
+    assert inline_text(turn.content) == rest
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "L.I. Brezhnev thanks K. Tanaka.",  # narrative about a speaker
+        "Yes. I agree with that.",  # a sentence, not a label
+        "Thank You. We are grateful.",
+        "U.S. relations are good.",
+        "Mr. Secretary, I must say this.",
+        "Latin American Foreign Ministers, disturbed, asked.",
+        "17 years ago Prime Minister [Ichiro] Hatoyama visited.",
+    ],
+)
+def test_lines_that_only_look_like_turns_are_paragraphs(line):
+    doc = read(export("1 May 1970", "Meeting (10:00)", "Brezhnev. Hello.", line, "Tanaka. Bye."))
+    block = blocks(doc)[1]
+    assert isinstance(block, Paragraph), block
+
+
+def test_continuation_and_narrative_paragraphs():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Meeting (10:00)",
+            "At the start Prime Minister Tanaka speaks.",
+            "L.I. Brezhnev thanks K. Tanaka.",
+            "Tanaka. First of all.",
+            "I was born in Niigata.",
+            "(Laughter)",
+            "L.I. Brezhnev. That is so.",
+        )
+    )
+    kinds = [(type(b).__name__, getattr(b, "speaker", None)) for b in blocks(doc)]
+    assert kinds == [
+        ("Paragraph", None),
+        ("Paragraph", None),
+        ("Turn", "Tanaka"),
+        ("Paragraph", "Tanaka"),
+        ("Paragraph", None),
+        ("Turn", "Brezhnev"),
+    ]
+
+
+def test_headings_inside_the_text_that_look_like_labels():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Meeting in the office (18:00-18:30)",
+            "I. BACKGROUND",
+            "Latin American ministers raised the issue.",
+            "II.",
+            "The Secretary. “Well.”",
+        )
+    )
+    kinds = [type(b) for b in blocks(doc)]
+    assert kinds == [Subheading, Paragraph, Subheading, Turn]
+    assert speakers(doc) == ("The Secretary",)
+
+
+def test_editorial_brackets_survive_untouched():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Meeting (10:00)",
+            "Tanaka. Prime Minister [Ichiro] Hatoyama [and] the Monroe doctrine [sic]"
+            " [note in the original – SR] [Gonzalez-Revilla ] […]",
+            "[General Scowcroft missed part of the conversation.]",
+        )
+    )
+    turn, aside = blocks(doc)
+    assert [n.text for n in turn.content if isinstance(n, Editorial)] == [
+        "Ichiro",
+        "and",
+        "sic",
+        "note in the original – SR",
+        "Gonzalez-Revilla ",
+        "…",
+    ]
+    assert aside.content == (Editorial("General Scowcroft missed part of the conversation."),)
+    assert aside.speaker is None
+
+
+def test_omissions_as_paragraphs_and_at_paragraph_ends():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Meeting (10:00)",
+            "Tanaka. There are questions. […]{1}",
+            "[…]{2}",
+            "Tanaka. More.",
+            notes=("Omitted: fish.", "Omitted: gas."),
+        )
+    )
+    first, omission, _ = blocks(doc)
+    assert first.content[-2:] == (Editorial("…"), NoteRef(1))
+    assert isinstance(omission, Omission) and omission.content == (Editorial("…"), NoteRef(2))
+
+
+def test_closing_line_in_the_middle_of_two_joined_records():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Morning meeting (10:00-11:00)",
+            "Tanaka. Hello.",
+            "Recorded by: N.N. Solov’ev.",
+            "Evening meeting (19:00-21:30)",
+            "Tanaka. Again.",
+            "Drafted by S. Morey Bell",
+        )
+    )
+    assert headings(doc) == ["Morning meeting (10:00-11:00)", "Evening meeting (19:00-21:30)"]
+    assert isinstance(doc.sessions[0].blocks[-1], Closing)
+    assert isinstance(doc.sessions[1].blocks[-1], Closing)
+
+
+def test_notes_several_calls_side_by_side_and_multi_paragraph_bodies():
+    text = export(
+        "1 May 1970",
+        "Meeting (10:00)",
+        "Tanaka. Yes.{1}{2}",
+        notes=("First note.", "Second note."),
+    )
+    text = text.replace("Second note. ", "Second note.\nIts second paragraph.")
+    doc = read(text)
+    assert blocks(doc)[0].content[-2:] == (NoteRef(1), NoteRef(2))
+    assert [n.number for n in doc.notes] == [1, 2]
+    assert [inline_text(p) for p in doc.notes[1].paragraphs] == [
+        "Second note.",
+        "Its second paragraph.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "notes", "message", "line"),
+    [
+        (
+            ("Tanaka. Yes.{1}", "Tanaka. No.[bookmark: _ftn_GoBack1][2]"),
+            ("One.",),
+            "note 2 is called here but has no body",
+            8,
+        ),
+        (("Tanaka. Yes.{1}",), ("One.", "Two."), "note 2 has a body but is never called", 9),
+        (
+            ("Tanaka. Yes.{1}", "Tanaka. No.{1}"),
+            ("One.",),
+            r"note 1 is called twice \(also at line 6\)",
+            8,
+        ),
+    ],
+)
+def test_note_mismatches_are_errors_naming_both_lines(paragraphs, notes, message, line):
+    text = export("1 May 1970", "Meeting (10:00)", *paragraphs, notes=notes)
+    with pytest.raises(PipelineError, match=message) as caught:
+        read(text, path="r.txt")
+    assert caught.value.line == line
+
+
+def test_a_note_body_given_twice_is_an_error():
+    text = export("1 May 1970", "Meeting (10:00)", "Tanaka. Yes.{1}", notes=("One.",))
+    text = text.replace(
+        "[bookmark: _ftn0][1] One. ", "[bookmark: _ftn0][1] One.\n[bookmark: _ftn0][1] Again."
+    )
+    with pytest.raises(PipelineError, match="note 1 has a second body"):
+        read(text)
+
+
+def test_parse_hints_decide_what_heuristics_cannot():
+    from pipeline.context import ParseHints
+
+    text = export("1 May 1970", "The beginning", "Yes. I open the talks.", "Yes. I close them.")
+    hints = ParseHints(headings=("The beginning",), speakers=("Yes",))
+    doc = read(text, hints=hints)
+    assert headings(doc) == ["The beginning"] and speakers(doc) == ("Yes",)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("8 October 1973", "1973-10-08"),
+        ("Washington, April 23, 1974", "1974-04-23"),
+        ("Moscow, 9 Oct. 1973", "1973-10-09"),
+        ("October 8-9, 1974", "1974-10-08"),
+        ("1975-01-02", "1975-01-02"),
+        ("no date here", ""),
+    ],
+)
+def test_iso_date(text, iso):
+    assert iso_date(text) == iso
+
+
+def test_a_source_with_no_text_is_an_error():
+    with pytest.raises(PipelineError, match="no text"):
+        read("\u00a0\n \n")
