@@ -15,6 +15,7 @@ the end (its call still a superscript, now a link), and checks again.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -338,7 +339,7 @@ def _describe(placement: NotePlacement) -> str:
 
 
 def _stylesheets(
-    ctx: Context, fetcher: StylesFetcher, fonts: FontConfiguration
+    ctx: Context, fetcher: StylesFetcher, fonts: FontConfiguration, keep_whole: frozenset[str]
 ) -> list[weasyprint.CSS]:
     paper = ctx.settings.paper
     if paper not in PAPER_SIZES:
@@ -346,16 +347,34 @@ def _stylesheets(
             f"unknown paper {paper!r}; choose one of {', '.join(sorted(PAPER_SIZES))}",
             path=ctx.edition,
         )
+    generated = f"@page {{ size: {PAPER_SIZES[paper]}; }}\n" + "".join(
+        f'[id="{block_id}"] {{ break-inside: avoid; orphans: 99; widows: 99; }}\n'
+        for block_id in sorted(keep_whole)
+    )
     return [
         # Without a FontConfiguration WeasyPrint ignores @font-face and silently (DEBUG level)
         # falls back to the host's fonts.
         weasyprint.CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=fonts),
-        weasyprint.CSS(
-            string=f"@page {{ size: {PAPER_SIZES[paper]}; }}",
-            url_fetcher=fetcher,
-            font_config=fonts,
-        ),
+        weasyprint.CSS(string=generated, url_fetcher=fetcher, font_config=fonts),
     ]
+
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9_.:-]+")
+
+
+def _block_at_page_end(rendered: weasyprint.document.Document, page: int) -> str | None:
+    """The id of the last block with an id on `page` (1-based): the one the page break splits."""
+    last: str | None = None
+    for child in rendered.pages[page - 1]._page_box.children:
+        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            continue
+        for box in _walk(child):
+            element = box.element
+            if isinstance(box, boxes.BlockBox) and element is not None:
+                block_id = element.get("id")
+                if block_id and _SAFE_ID.fullmatch(block_id) and "::" not in box.element_tag:
+                    last = block_id
+    return last
 
 
 def render_print(
@@ -373,18 +392,31 @@ def render_print(
             path=ctx.edition,
         )
     fetcher = fetcher or StylesFetcher()
-    fonts = FontConfiguration()
-    stylesheets = _stylesheets(ctx, fetcher, fonts)
     endnotes: frozenset[int] = frozenset()
-    # Each round moves at least one note to the back, so this ends.
-    for _ in range(len(doc.notes) + 1):
+    keep_whole: frozenset[str] = frozenset()
+    # Each round keeps one more block whole or moves one more note to the back, so this ends.
+    for _ in range(2 * len(doc.notes) + 1):
+        fonts = FontConfiguration()
         html = print_html(doc, ctx, endnotes)
         rendered = weasyprint.HTML(
             string=html, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=stylesheets, font_config=fonts)
+        ).render(stylesheets=_stylesheets(ctx, fetcher, fonts, keep_whole), font_config=fonts)
         bad = [p for p in note_placements(rendered).values() if not p.ok]
         if not bad:
             return rendered
+        # WeasyPrint 70.0, to honour widows and orphans at a page foot, may send an earlier
+        # note of the page to the next one and leave its call behind (layout/block.py,
+        # "report footnotes"). Keeping the paragraph split at that page foot whole avoids the
+        # squeeze: the page ends a line or two short, and the note stays with its call.
+        squeezed = {
+            block_id
+            for p in bad
+            if p.inside and p.body_page > p.call_page
+            if (block_id := _block_at_page_end(rendered, p.call_page)) is not None
+        } - keep_whole
+        if squeezed:
+            keep_whole = keep_whole | squeezed
+            continue
         if policy == "fail":
             raise PipelineError(
                 "; ".join(_describe(p) for p in bad)
@@ -395,7 +427,10 @@ def render_print(
         for placement in bad:
             LOGGER.info("%s: moved to the endnotes", _describe(placement))
         endnotes = endnotes | {p.number for p in bad}
-    raise AssertionError("unreachable: every note has been moved to the endnotes")
+    raise PipelineError(
+        "could not place the notes after moving them all to the endnotes",
+        path=doc.source_path or ctx.source,
+    )
 
 
 def write_pdf(
