@@ -166,18 +166,30 @@ def run_build(args: argparse.Namespace) -> int:
     if args.paper:
         ctx = replace(ctx, settings=replace(ctx.settings, paper=args.paper))
     out_dir = Path(args.out) if args.out else PROJECT_ROOT / "output" / ctx.id
-    for kind in args.to:
+    for kind in dict.fromkeys(args.to):
         if kind == "pdf":
-            from pipeline.writers.pdf import write_pdf
+            from pipeline.writers import reports
+            from pipeline.writers.pdf import render_print, write_pdf
 
-            data = write_pdf(doc, ctx)
+            rendered = render_print(doc, ctx)
+            # The print page of each element, for the errata files' `page` column.
+            pages: dict[str, int] = {}
+            for number, page in enumerate(rendered.pages, start=1):
+                for anchor in page.anchors:
+                    pages.setdefault(anchor, number)
+            outputs = {
+                f"{ctx.id}.pdf": write_pdf(doc, ctx, rendered),
+                "errata.json": reports.errata_json(doc, pages),
+                "errata.csv": reports.errata_csv(doc, pages),
+                "normalisation.json": reports.normalisation_json(doc),
+            }
         else:
             from pipeline.writers.epub import write_epub
 
-            data = write_epub(doc, ctx)
-        target = out_dir / f"{ctx.id}.{kind}"
-        write_atomically(target, data)
-        print(f"wrote {target}", file=sys.stderr)
+            outputs = {f"{ctx.id}.epub": write_epub(doc, ctx)}
+        for name, data in outputs.items():
+            write_atomically(out_dir / name, data)
+            print(f"wrote {out_dir / name}", file=sys.stderr)
     return 0
 
 
