@@ -88,14 +88,24 @@ CONFUSION_SETS: tuple[ConfusionSet, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class DoubledException:
+    """A word that may stand twice in a row; when `before` is given, only before those words."""
+
     word: str
     why: str
+    before: frozenset[str] = frozenset()
 
 
 DOUBLED_OK: tuple[DoubledException, ...] = (
     DoubledException("had", "past perfect of 'have': 'they had had enough'"),
-    DoubledException("that", "a conjunction before a demonstrative: 'he said that that was so'"),
-)
+    DoubledException(
+        "that",
+        "a conjunction before a demonstrative subject: 'he said that that was so'",
+        frozenset(
+            {"is", "was", "will", "would", "could", "should", "has", "had", "may", "might",
+             "must", "can", "does", "did", "means", "meant", "remains", "seems"}
+        ),
+    ),
+)  # fmt: skip
 
 # A capitalised word that no name can be: when it follows a lower-case word with only a space
 # between, the full stop of the sentence before it has dropped out ("population The USSR").
@@ -148,13 +158,13 @@ class ContextRule:
 
 CONFUSION_RULE = ContextRule(
     "confusion-set",
-    6.0,
-    "a word writers often swap for this one fits its neighbours about 400 times better",
+    5.0,
+    "a word writers often swap for this one fits its neighbours over 150 times better",
 )
 KEYSTROKE_RULE = ContextRule(
     "keystroke",
-    8.5,
-    "a common word one keystroke away fits its neighbours about 5,000 times better",
+    6.5,
+    "a common word one keystroke away fits its neighbours over 650 times better",
 )
 UNLIKELY_PAIR_RULE = ContextRule(
     "unlikely-pair",

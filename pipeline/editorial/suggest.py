@@ -86,8 +86,9 @@ class Suggestion:
 
 # --- thresholds ----------------------------------------------------------------------------------
 # Margins are natural logs of how many times likelier the proposal is than the text in its
-# context. They were set on the two FRUS sample records with injected typos
-# (benchmarks/suggest_eval.py): high enough for at most one false alarm per 500 words.
+# context (the rules' own margins are in confusion.py). They were set on the two FRUS sample
+# records with injected typos (benchmarks/suggest_eval.py): about a third of the issue's budget
+# of one false alarm per 500 words, leaving room for unseen records.
 
 EDIT_MIN_COUNT = 2_000_000
 """A keystroke neighbour is proposed only when it is itself a common word."""
@@ -104,7 +105,7 @@ TWO_EDITS_COST = 3.0
 EDIT_COST_WEIGHT = 3.0
 """Nats of context fit that one unit of edit cost outweighs when ranking proposals."""
 
-ONE_SIDED_MARGIN = 2.5
+ONE_SIDED_MARGIN = 1.5
 """Extra margin when only one neighbour can be read: half the evidence, more room for doubt."""
 
 LONG_NAME = 8
@@ -514,12 +515,18 @@ def _real_word(
     if word in vocabulary.names or word in vocabulary.accepted or "'" in word:
         return None  # the bigram table counts no contractions or possessives
     title_like = False
-    if token.capitalised and not token.sentence_start and word != "i":
+    if word == "i":
+        return None  # the pronoun: a slip to or from it would be lower case ("it", "is")
+    if token.capitalised and not token.sentence_start:
         # Mid-sentence capitals are names and titles ("Foreign Minister Tack") unless used once.
         if word in vocabulary.repeated or token.all_caps:
             return None
         title_like = True
     left, right = _neighbours(vocabulary, tokens, i, corrected)
+    # Coordination lets almost any word stand beside "and" ("your and our positions", "either
+    # my or your statement"), so a coordinator says nothing about the word next to it.
+    left = None if left in COORDINATORS else left
+    right = None if right in COORDINATORS else right
     if left is None and right is None:
         return None
     candidates: dict[str, tuple[ContextRule, str]] = {}
@@ -599,8 +606,10 @@ def _doubled(tokens: tuple[Token, ...], text: str, i: int) -> _Finding | None:
         return None
     if first.lower != second.lower or not (first.checked and second.checked):
         return None
-    if any(first.lower == ok.word for ok in DOUBLED_OK):
-        return None
+    following = tokens[i + 1].lower if i + 1 < len(tokens) and tokens[i + 1].joined_before else ""
+    for ok in DOUBLED_OK:
+        if first.lower == ok.word and (not ok.before or following in ok.before):
+            return None
     return _Finding(
         first.start,
         second.end,
