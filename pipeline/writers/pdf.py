@@ -424,9 +424,12 @@ def render_print(
                 'long_notes = "endnotes" under [print] in edition.toml)',
                 path=doc.source_path or ctx.source,
             )
-        for placement in bad:
+        # A note too tall for any page pushes its neighbours off their pages too: move the
+        # tall ones first and look again before moving anything else.
+        too_tall = [p for p in bad if not p.inside] or bad
+        for placement in too_tall:
             LOGGER.info("%s: moved to the endnotes", _describe(placement))
-        endnotes = endnotes | {p.number for p in bad}
+        endnotes = endnotes | {p.number for p in too_tall}
     raise PipelineError(
         "could not place the notes after moving them all to the endnotes",
         path=doc.source_path or ctx.source,

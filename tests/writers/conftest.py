@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from itertools import cycle, islice
+from types import SimpleNamespace
 
 import pytest
 
@@ -167,6 +168,13 @@ def kitchen_sink(**meta: object) -> Document:
             RuleReport("quotes", "quotation marks are curly", 0),
         ),
     )
+
+
+@pytest.fixture(scope="session")
+def docs() -> SimpleNamespace:
+    """The document builders above, for test modules (a conftest is not importable by name
+    here: tests/conftest.py has the same module name)."""
+    return SimpleNamespace(kitchen_sink=kitchen_sink, sentences=sentences, text=text)
 
 
 def pytest_configure(config: pytest.Config) -> None:
