@@ -111,7 +111,7 @@ _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*(?:a\.\s?m\.|p\.\s?m\.)",
 _SESSION_WORDS = _word_set(
     "meeting meetings session sitting conversation conversations talk talks luncheon lunch "
     "dinner breakfast supper reception discussion discussions negotiations conference plenary "
-    "continuation morning afternoon evening night day tête-à-tête audience consultation "
+    "continuation part morning afternoon evening night day tête-à-tête audience consultation "
     "consultations"
 )
 
@@ -204,7 +204,11 @@ def is_session_heading(text: str) -> bool:
 # --- speaker labels ----------------------------------------------------------------------------
 
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
-_ABBREVIATION = r"(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Amb|Adm|Col|Lt|Capt|Gov|St|Hon|Rev|Sr|Jr|H\.E)\."
+# Abbreviated titles end in a full stop that does not end the label ("Mr. Kissinger.",
+# "MR. KISSINGER:").
+_ABBREVIATION = (
+    r"(?i:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Amb|Adm|Col|Lt|Capt|Gov|St|Hon|Rev|Sr|Jr|H\.E)\."
+)
 _WORD = rf"(?!{_ABBREVIATION})[A-Z][\w’'\-]+"
 _CONNECTOR = r"(?:of|the|de|da|del|der|di|du|van|von|la|le|al|bin|ibn|y|for)"
 _LABEL = re.compile(
@@ -250,7 +254,8 @@ def match_label(text: str) -> Label | None:
     if not match:
         return None
     label = match.group("label").strip()
-    if len(label) > 60:
+    # A label needs words after it: "Fisheries." alone on a line is a heading or a sentence.
+    if len(label) > 60 or not text[match.end() :].strip():
         return None
     return Label(label, match.group("punct"), text[match.end() :])
 
@@ -397,7 +402,12 @@ def parse(text: str, *, hints: ParseHints | None = None, path: Path | str = "<in
         number, line = body[k]
         if heading(line) or judge.turn(line) or is_closing(line):
             break
-        if not _field_like(line) and len(_plain(line)) > 120:
+        plain = _plain(line)
+        # Prose ends the header: a long line, or a sentence ("The President opened the
+        # meeting."), which header lines (names, offices, subjects) are not.
+        if not _field_like(line) and (
+            len(plain) > 120 or (plain.endswith(".") and len(plain.split()) >= 6)
+        ):
             break
         header_blocks.append(_header_field(line, number, next(header_ids)))
         k += 1

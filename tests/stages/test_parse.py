@@ -338,3 +338,37 @@ def test_iso_date(text, iso):
 def test_a_source_with_no_text_is_an_error():
     with pytest.raises(PipelineError, match="no text"):
         read("\u00a0\n \n")
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("MR. KISSINGER. We agree.", "MR. KISSINGER"),
+        ("Mr. Kissinger: Yes, indeed.", "Mr. Kissinger"),
+        ("THE PRESIDENT: Welcome.", "THE PRESIDENT"),
+        ("Chou En-lai. The Chinese people.", "Chou En-lai"),
+        ("Secretary Rogers. Thank you.", "Secretary Rogers"),
+    ],
+)
+def test_more_label_shapes_of_the_family(line, label):
+    doc = read(export("1 May 1970", "Meeting (10:00)", line, "Brezhnev. End."))
+    assert isinstance(blocks(doc)[0], Turn) and blocks(doc)[0].label == label
+
+
+def test_a_lone_word_with_a_full_stop_is_not_a_turn():
+    doc = read(export("1 May 1970", "Meeting (10:00)", "Brezhnev. Yes.", "Fisheries.", "X. Y."))
+    assert isinstance(blocks(doc)[1], Paragraph)
+
+
+def test_a_sentence_ends_the_header_even_without_a_heading():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Participants:",
+            "President Ford",
+            "The President opened the meeting at ten o’clock.",
+            "Ford. Welcome.",
+        )
+    )
+    assert [type(b) for b in doc.header.blocks] == [Field, Paragraph]
+    assert [type(b) for b in blocks(doc)] == [Paragraph, Turn]
