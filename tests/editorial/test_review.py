@@ -1,0 +1,38 @@
+"""`python -m pipeline suggest`: the typo finder run on document folders and bare files."""
+
+import json
+import tomllib
+
+from pipeline.cli import main
+from pipeline.stages.errata import apply_errata, parse_errata
+from tests.conftest import RECORD_1973, export
+
+
+def test_errata_already_written_are_not_proposed_again(capsys):
+    assert main(["suggest", str(RECORD_1973)]) == 0
+    assert capsys.readouterr().out == "no suggestions\n"
+
+
+def test_a_bare_copy_of_the_1973_record_gets_every_slip_its_errata_fix(capsys, write_source):
+    bare = write_source((RECORD_1973 / "source.txt").read_bytes())
+    errata = tomllib.loads((RECORD_1973 / "errata.toml").read_text(encoding="utf-8"))
+    assert main(["suggest", str(bare), "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    suspects = " | ".join(s["suspect"] for s in found)
+    for fix in errata["fix"]:
+        # Each declared slip is the part of `find` that `replace` changes.
+        changed = [w for w in fix["find"].split() if w not in fix["replace"].split()]
+        assert all(w.rstrip(".") in suspects for w in changed), (fix["id"], suspects)
+
+
+def test_each_proposal_is_a_ready_errata_entry_that_applies(capsys, write_source):
+    path = write_source(
+        export("1 May 1970", "Meeting (10:00)", "Tanaka. The the spehres are wide.")
+    )
+    assert main(["suggest", str(path)]) == 0
+    listing = capsys.readouterr().out
+    entries = "\n".join(line for line in listing.splitlines() if not line[:1].isdigit())
+    fixes = parse_errata(entries)
+    # The doubled word and the misspelling sit side by side: one entry covers both.
+    text, corrections = apply_errata(path.read_text(encoding="utf-8"), fixes)
+    assert "Tanaka. The spheres are wide." in text and len(corrections) == len(fixes) >= 1
