@@ -7,7 +7,8 @@ typo's neighbours are never another's. The injected classes follow issue 5:
 - non-word: one deletion, insertion, transposition or substitution in a lower-case word, kept
   only if the result is no word of the lexicon (else it would be a real-word slip);
 - doubled word: a word written twice;
-- real-word: a homophone swap, a dropped or swapped letter that makes another common word, or a
+- real-word: a homophone swap, a dropped, swapped or changed letter that makes another common
+  word, or a
   wrong function word. The tables below are written for the benchmark, apart from the finder's
   own confusion sets, so the finder is not tested on its own answer key.
 
@@ -103,7 +104,7 @@ def _real_word(rng: random.Random, word: str) -> tuple[str, str] | None:
             for w in edits1(word)
             if len(w) <= len(word) and lexicon.count(w) >= 1_000_000 and "'" not in w
         )
-        options += [(w, "dropped or swapped letter") for w in dropped_or_swapped]
+        options += [(w, "dropped, swapped or changed letter") for w in dropped_or_swapped]
     return rng.choice(options) if options else None
 
 
