@@ -6,7 +6,10 @@ feeds the pipeline should ever surface as a traceback.
 
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
+from typing import Any
 
 
 class PipelineError(Exception):
@@ -23,3 +26,15 @@ class PipelineError(Exception):
         if self.line:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"
+
+
+def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
+    """Parse a settings file; a syntax error becomes a PipelineError at its line."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"at line (\d+)", str(error))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise PipelineError(
+            f"not valid TOML: {message}", path, int(match.group(1)) if match else None
+        ) from None

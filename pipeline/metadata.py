@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import datetime
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.context import LONG_NOTE_POLICIES, PAPER_SIZES, ParseHints, Settings
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, parse_toml
 from pipeline.model import Meta
 
 STR, LIST, TABLE = "text", "list of text", "table of text"
@@ -87,14 +86,7 @@ def _check(value: Any, kind: str) -> Any:
 
 
 def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        match = re.search(r"at line (\d+)", str(error))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise PipelineError(
-            f"not valid TOML: {message}", path, int(match.group(1)) if match else None
-        ) from None
+    data = parse_toml(text, path)
     values: dict[str, dict[str, Any]] = {}
     for section, table in data.items():
         if section not in SCHEMA:

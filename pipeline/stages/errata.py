@@ -18,13 +18,11 @@ stops the build with a message naming the entry.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, parse_toml
 from pipeline.model import Correction
 
 FIELDS = {"id": True, "find": True, "replace": True, "reason": True, "note": False}
@@ -45,14 +43,7 @@ class Fix:
 
 def parse_errata(text: str, path: Path | str = "errata.toml") -> tuple[Fix, ...]:
     """Read and check an errata file's text; every problem names the file and the entry's line."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        match = re.search(r"at line (\d+)", str(error))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise PipelineError(
-            f"not valid TOML: {message}", path, int(match.group(1)) if match else None
-        ) from None
+    data = parse_toml(text, path)
     header_lines = [i + 1 for i, ln in enumerate(text.split("\n")) if ln.strip() == "[[fix]]"]
     unknown = sorted(set(data) - {"fix"})
     if unknown:
