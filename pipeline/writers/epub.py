@@ -433,8 +433,10 @@ class _Book:
     def _note_call_in_note(self, number: int) -> Markup:
         # A call inside a note links to the other note but is no reference of its own: the
         # called note links back to its call in the text.
+        if number < 0:
+            return self._note_call(number)  # a page break inside the note
         home = self.note_home.get(number)
-        if home is None or number < 0:
+        if home is None:
             return Markup('<sup class="noteref-missing">{}</sup>').format(number)
         href = f"#note-{number}" if home == self.current.name else f"{home}#note-{number}"
         return Markup('<a epub:type="noteref" role="doc-noteref" href="{}">{}</a>').format(
@@ -508,7 +510,9 @@ class _Book:
     def _render_titlepage(self) -> bytes:
         self.current = self.titlepage
         header = self.doc.header
-        title = header.title or (Text(self.title),)
+        # As in print (pdf._title_markup): the edition's title is the metadata's, followed by
+        # any note the source hung on its own title line.
+        title = (Text(self.title), *(NoteRef(n) for n in note_refs(header.title)))
         before, title = self._split("title", title, 0)
         values = {
             "heading_id": "title",
@@ -596,23 +600,31 @@ class _Book:
 
     def _render_editorial(self) -> bytes:
         self.current = self.editorial
-        rules = [r for r in self.doc.typography if r.count > 0]
-        if rules:
-            policy = (
-                "The text follows the source word for word. Its typography was normalised by "
-                "the rules below; corrections of the source's own wording are listed after them."
+        # The same words as the print edition's editorial note (pdf._editorial_note), so both
+        # editions state one policy. TODO(#5): share this text between the writers.
+        fired = [rule for rule in self.doc.typography if rule.count > 0]
+        if fired:
+            clauses = "; ".join(
+                f"{rule.why} ({rule.count} {'time' if rule.count == 1 else 'times'})"
+                for rule in fired
             )
+            typography = f"The typography has been normalised: {clauses}."
         else:
-            policy = "The text follows the source word for word; its typography was not changed."
+            typography = "The typography of the source has been kept as it stands."
+        policy = [
+            "The text is the source’s, word for word, with its own spelling and errors; "
+            "square brackets and […] are the source’s or its editors’, not ours. "
+            "Notes are numbered as in the source.",
+            typography,
+        ]
+        if self.doc.corrections:
+            policy.append("The following corrections were made to the source text.")
         rows = []
         for correction in self.doc.corrections:
             href, where = self._correction_target(correction.block_id)
             if correction.paragraph:
-                where = (
-                    f"{where}, paragraph {correction.paragraph}"
-                    if where
-                    else (f"Paragraph {correction.paragraph}")
-                )
+                paragraph = f"paragraph {correction.paragraph}"
+                where = f"{where}, {paragraph}" if where else paragraph.capitalize()
             rows.append(
                 {
                     "anchor": "correction-" + re.sub(r"[^A-Za-z0-9_.-]", "-", correction.id),
@@ -630,7 +642,6 @@ class _Book:
             "backmatter",
             before_heading=self._split(EDITORIAL_ID, (), 0)[0],
             policy=policy,
-            rules=rules,
             corrections=rows,
         )
 

