@@ -408,10 +408,12 @@ def render_print(
         # note of the page to the next one and leave its call behind (layout/block.py,
         # "report footnotes"). Keeping the paragraph split at that page foot whole avoids the
         # squeeze: the page ends a line or two short, and the note stays with its call.
+        # A note lost altogether (seen on US Letter with the 1973 record's note 4, called from
+        # the last line of a page) is the same squeeze at its worst: treat it the same way.
         squeezed = {
             block_id
             for p in bad
-            if p.inside and p.body_page > p.call_page
+            if (p.inside and p.body_page > p.call_page) or p.body_page == 0
             if (block_id := _block_at_page_end(rendered, p.call_page)) is not None
         } - keep_whole
         if squeezed:
