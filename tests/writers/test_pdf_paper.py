@@ -8,7 +8,8 @@ from pipeline.pipeline import prepare
 from pipeline.writers.pdf import note_placements, render_print
 from tests.conftest import DOCUMENTS
 
-SIZES = {"a4": (595.27, 841.89), "letter": (612.0, 792.0)}
+# In CSS pixels (1/96 inch), as WeasyPrint lays out pages.
+SIZES = {"a4": (793.7, 1122.5), "letter": (816.0, 1056.0)}
 
 
 @pytest.mark.parametrize("paper", ["letter"])
