@@ -681,7 +681,7 @@ class _Book:
         entries.append({"label": "Identifier", "value": epub_identifier(meta), "href": ""})
         entries.append(
             {
-                "label": "Edition of",
+                "label": "Edition date",
                 "value": modified_date(meta).date().isoformat(),
                 "href": "",
             }
