@@ -199,7 +199,11 @@ def _words(pieces: Iterable[tuple[str, str]], where: str, generated: str = "") -
 def _context(words: Sequence[Word], start: int, end: int) -> str:
     """The words start:end in brackets, with a few words on each side."""
     before = " ".join(w.text for w in words[max(0, start - CONTEXT_WORDS) : start])
-    inside = " ".join(w.text for w in words[start:end])
+    span = [w.text for w in words[start:end]]
+    if len(span) > 4 * CONTEXT_WORDS:
+        # A lost paragraph is named by its first and last words, not printed whole.
+        span = [*span[: 2 * CONTEXT_WORDS], f"… {len(span)} words in all …", *span[-CONTEXT_WORDS:]]
+    inside = " ".join(span)
     after = " ".join(w.text for w in words[end : end + CONTEXT_WORDS])
     return f"…{before} [{inside}] {after}…".replace("  ", " ")
 
@@ -208,8 +212,8 @@ def _where(words: Sequence[Word], start: int, end: int) -> str:
     if start < end:
         return words[start].where
     if start < len(words):
-        return f"before {words[start].where}"
-    return f"after {words[-1].where}" if words else "(empty)"
+        return f"{words[start].where}, before “{words[start].text}”"
+    return f"{words[-1].where}, after “{words[-1].text}”" if words else "(empty)"
 
 
 # --- the model as a sequence of units ------------------------------------------------------
@@ -477,6 +481,12 @@ def _typography_changes(
             yield _narrow(names, after, lo_j + b_start, lo_j + b_end), i1, i2, j1, j2
 
 
+def typography_causes(before: str, after: str) -> list[tuple[str, ...] | None]:
+    """The typography rules behind each change from `before` to `after`, in order; None for a
+    change that no rule makes ("10-20" → "10–20" gives [("number-range",)])."""
+    return [names for names, *_ in _typography_changes(before, after)]
+
+
 def audit_source(
     doc_read: Document, doc_final: Document, source_text: str, source_name: str = "source.txt"
 ) -> AuditReport:
@@ -728,17 +738,18 @@ def pdf_lines(pdf_bytes: bytes) -> list[list[PdfLine]]:
     pages = result.stdout.decode("utf-8").split("\f")
     if pages and not pages[-1].strip():
         pages.pop()
+    # Lines are numbered as a reader counts them on the page: printed lines only, the running
+    # head first (pdftotext's layout mode adds empty lines for vertical space).
     return [
         [
             PdfLine(index, number, text)
-            for number, text in enumerate(page.split("\n"), start=1)
-            if text.strip()
+            for number, text in enumerate((t for t in page.split("\n") if t.strip()), start=1)
         ]
         for index, page in enumerate(pages, start=1)
     ]
 
 
-def _line_words(lines: Sequence[PdfLine], tally: _Tally | None) -> list[Word]:
+def pdf_words(lines: Sequence[PdfLine], tally: _Tally | None = None) -> list[Word]:
     """Words of consecutive lines, a word hyphenated at a line end joined again.
 
     WeasyPrint marks its own hyphenation with U+2010: that hyphen goes. A hyphen-minus at a line
@@ -800,7 +811,7 @@ def _take_notes(
             got: list[Word] = []
             end = start
             while end < len(lines) and len(got) < len(want) and end not in taken:
-                got = _line_words(lines[start : end + 1], None)
+                got = pdf_words(lines[start : end + 1], None)
                 end += 1
             if [w.text for w in got] == want:
                 best = (1.0, start, end, got)
@@ -812,7 +823,7 @@ def _take_notes(
                 best = (ratio, start, end, got)
         ratio, start, end, got = best
         if ratio == 1.0:
-            _line_words(lines[start:end], tally)  # count its hyphenation breaks
+            pdf_words(lines[start:end], tally)  # count its hyphenation breaks
             tally.add("generated: note marker")
             tally.add("note body found whole")
             taken.update(range(start, end))
@@ -880,7 +891,7 @@ def compare_pdf(
             tally.add("generated: editorial note section")
             lines = lines[:index]
             break
-    rendered = _line_words(lines, tally)
+    rendered = pdf_words(lines, tally)
     body = _title_block(expected, rendered, tally) + expected.body
     _compare(body, rendered, "PDF", tally)
     checked = f"model → PDF: {len(rendered)} words on {len(pages)} pages"
@@ -1158,6 +1169,7 @@ def _display(path: Path) -> str:
 __all__ = [
     "TYPOGRAPHIC_CHANGES",
     "AuditReport",
+    "PdfLine",
     "Problem",
     "audit_command",
     "audit_epub",
@@ -1169,4 +1181,6 @@ __all__ = [
     "format_report",
     "model_units",
     "pdf_lines",
+    "pdf_words",
+    "typography_causes",
 ]
