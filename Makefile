@@ -44,6 +44,7 @@ FORCE:
 define document_rules
 output/$(1)/$(1).pdf: $(wildcard sources/$(1)/*) $(CODE) $(TEMPLATES) $(STYLES) output/.paper | $(STAMP)
 	$(PY) -m pipeline build sources/$(1) --to pdf $(if $(PAPER),--paper $(PAPER))
+output/$(1)/errata.json output/$(1)/errata.csv output/$(1)/normalisation.json: output/$(1)/$(1).pdf
 output/$(1)/$(1).epub: $(wildcard sources/$(1)/*) $(CODE) $(TEMPLATES) $(STYLES) | $(STAMP)
 	$(PY) -m pipeline build sources/$(1) --to epub
 endef

@@ -166,30 +166,35 @@ def run_build(args: argparse.Namespace) -> int:
     if args.paper:
         ctx = replace(ctx, settings=replace(ctx.settings, paper=args.paper))
     out_dir = Path(args.out) if args.out else PROJECT_ROOT / "output" / ctx.id
-    for kind in dict.fromkeys(args.to):
-        if kind == "pdf":
-            from pipeline.writers import reports
-            from pipeline.writers.pdf import render_print, write_pdf
+    outputs: dict[str, bytes] = {}
+    rendered = None
+    if "pdf" in args.to:
+        from pipeline.writers import reports
+        from pipeline.writers.pdf import render_print, write_pdf
 
-            rendered = render_print(doc, ctx)
-            # The print page of each element, for the errata files' `page` column.
-            pages: dict[str, int] = {}
-            for number, page in enumerate(rendered.pages, start=1):
-                for anchor in page.anchors:
-                    pages.setdefault(anchor, number)
-            outputs = {
-                f"{ctx.id}.pdf": write_pdf(doc, ctx, rendered),
-                "errata.json": reports.errata_json(doc, pages),
-                "errata.csv": reports.errata_csv(doc, pages),
-                "normalisation.json": reports.normalisation_json(doc),
-            }
-        else:
-            from pipeline.writers.epub import write_epub
+        # One print layout serves the PDF, the errata files' page column and the page-list.
+        rendered = render_print(doc, ctx)
 
-            outputs = {f"{ctx.id}.epub": write_epub(doc, ctx)}
-        for name, data in outputs.items():
-            write_atomically(out_dir / name, data)
-            print(f"wrote {out_dir / name}", file=sys.stderr)
+        pages: dict[str, int] = {}
+        for number, page in enumerate(rendered.pages, start=1):
+            for anchor in page.anchors:
+                pages.setdefault(anchor, number)
+        outputs[f"{ctx.id}.pdf"] = write_pdf(doc, ctx, rendered)
+        outputs["errata.json"] = reports.errata_json(doc, pages)
+        outputs["errata.csv"] = reports.errata_csv(doc, pages)
+        outputs["normalisation.json"] = reports.normalisation_json(doc)
+    if "epub" in args.to:
+        from pipeline.writers.epub import write_epub
+        from pipeline.writers.pagemap import print_page_starts
+
+        # Alone, the EPUB writer lays out the print edition itself for its page-list, and
+        # goes without one (with a warning) if the print layout cannot be made.
+        starts = print_page_starts(doc, ctx, rendered) if rendered is not None else None
+        outputs[f"{ctx.id}.epub"] = write_epub(doc, ctx, starts)
+    # Everything is built before anything is written: a failure leaves no half-set behind.
+    for name, data in outputs.items():
+        write_atomically(out_dir / name, data)
+        print(f"wrote {out_dir / name}", file=sys.stderr)
     return 0
 
 

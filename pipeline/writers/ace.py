@@ -154,8 +154,10 @@ def run_ace(epub: Path, executable: Path | None = None) -> list[Violation]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.writers.ace", description=__doc__)
     parser.add_argument("--install", action="store_true", help=f"install {ACE_PACKAGE} if missing")
-    parser.add_argument("epubs", nargs="+", type=Path)
+    parser.add_argument("epubs", nargs="*", type=Path)
     args = parser.parse_args(argv)
+    if not args.epubs and not args.install:
+        parser.error("name at least one EPUB, or --install")
     try:
         executable = install_ace() if args.install else ace_executable()
         failed = 0
