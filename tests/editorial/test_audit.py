@@ -232,6 +232,22 @@ def test_epub_with_a_silently_changed_word_fails_with_both_words():
     assert re.fullmatch(rf"EPUB chapter-\d+\.xhtml#{block.id}", problem.rendered)
 
 
+def test_epub_with_a_silently_inserted_word_fails_even_when_the_word_is_the_title():
+    # Generated elements are recognised by their place, not as allowed words: the title's own
+    # words slipped into a paragraph are still an insertion.
+    b = build(RECORD_1973)
+    block = _some_paragraph(b.final, 20)
+    word = b.final.meta.title.split()[-1]
+    opening = re.compile(rf'(<p class="[a-z]+" id="{block.id}">)')
+    damaged = rewrite_epub(b.epub, lambda name, text: opening.sub(rf"\1{word} ", text))
+    assert damaged != b.epub
+    report = epub_report(b, damaged)
+    assert [p.what for p in report.problems] == [
+        "1 word(s) in the EPUB that the source does not have"
+    ]
+    assert report.problems[0].source.startswith(f"source.txt:{block.line}")
+
+
 def test_a_changed_note_word_is_an_altered_note():
     b = build(RECORD_1973)
     damaged = rewrite_epub(b.epub, lambda name, text: text.replace("participants.</p>", "x.</p>"))
