@@ -55,6 +55,7 @@ from pipeline.model import (
     note_refs,
 )
 from pipeline.writers.cover import render_cover
+from pipeline.writers.editorial import NO_CORRECTIONS, policy_paragraphs
 from pipeline.writers.html import render_block, render_inlines
 
 log = logging.getLogger(__name__)
@@ -600,25 +601,9 @@ class _Book:
 
     def _render_editorial(self) -> bytes:
         self.current = self.editorial
-        # The same words as the print edition's editorial note (pdf._editorial_note), so both
-        # editions state one policy. TODO(#5): share this text between the writers.
-        fired = [rule for rule in self.doc.typography if rule.count > 0]
-        if fired:
-            clauses = "; ".join(
-                f"{rule.why} ({rule.count} {'time' if rule.count == 1 else 'times'})"
-                for rule in fired
-            )
-            typography = f"The typography has been normalised: {clauses}."
-        else:
-            typography = "The typography of the source has been kept as it stands."
-        policy = [
-            "The text is the source’s, word for word, with its own spelling and errors; "
-            "square brackets and […] are the source’s or its editors’, not ours. "
-            "Notes are numbered as in the source.",
-            typography,
-        ]
-        if self.doc.corrections:
-            policy.append("The following corrections were made to the source text.")
+        policy = policy_paragraphs(
+            self.doc, corrections_intro="The following corrections were made to the source text."
+        )
         rows = []
         for correction in self.doc.corrections:
             href, where = self._correction_target(correction.block_id)
@@ -643,6 +628,7 @@ class _Book:
             before_heading=self._split(EDITORIAL_ID, (), 0)[0],
             policy=policy,
             corrections=rows,
+            empty=NO_CORRECTIONS,
         )
 
     def _correction_target(self, block_id: str) -> tuple[str, str]:

@@ -29,6 +29,7 @@ from weasyprint.text.fonts import FontConfiguration
 from pipeline.context import PAPER_SIZES, STYLES_DIR, TEMPLATES_DIR, Context
 from pipeline.errors import PipelineError
 from pipeline.model import Document, Inlines, Note, Session, inline_text, note_refs
+from pipeline.writers.editorial import NO_CORRECTIONS, policy_paragraphs
 from pipeline.writers.fetcher import StylesFetcher
 from pipeline.writers.html import NoteCall, render_block, render_inlines
 
@@ -122,25 +123,11 @@ def _title_markup(doc: Document, title: str, call: NoteCall) -> Markup:
 
 
 def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, object]:
-    fired = [rule for rule in doc.typography if rule.count > 0]
-    if fired:
-        clauses = "; ".join(
-            f"{rule.why} ({rule.count} {'time' if rule.count == 1 else 'times'})" for rule in fired
-        )
-        typography = f"The typography has been normalised: {clauses}."
-    else:
-        typography = "The typography of the source has been kept as it stands."
-    policy = [
-        "The text is the source’s, word for word, with its own spelling and errors; "
-        "square brackets and […] are the source’s or its editors’, not ours. "
-        "Notes are numbered as in the source.",
-        typography,
-    ]
-    if doc.corrections:
-        policy.append(
-            "The following corrections were made to the source text; the page is that of this "
-            "edition."
-        )
+    policy = policy_paragraphs(
+        doc,
+        corrections_intro="The following corrections were made to the source text; the page is "
+        "that of this edition.",
+    )
     labels = {s.id: session_label(s) for s in doc.sessions if s.id}
     rows = []
     for correction in doc.corrections:
@@ -165,7 +152,7 @@ def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, objec
     return {
         "policy": policy,
         "corrections": rows,
-        "empty": "No corrections were made to the source text.",
+        "empty": NO_CORRECTIONS,
     }
 
 
