@@ -134,7 +134,9 @@ def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, objec
         session = labels.get(correction.session, correction.session)
         if correction.paragraph:
             place = (
-                f"{session}, ¶ {correction.paragraph}" if session else f"¶ {correction.paragraph}"
+                f"{session}, ¶\u00a0{correction.paragraph}"
+                if session
+                else f"¶\u00a0{correction.paragraph}"
             )
         else:
             place = session or ("Notes" if correction.block_id.startswith("note") else "Header")
