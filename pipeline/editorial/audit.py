@@ -632,7 +632,8 @@ def _title_block(expected: Expected, rendered: Sequence[Word], tally: _Tally) ->
     if (
         expected.edition_title
         and head[: len(edition)] == edition
-        and edition != [_fold(w.text) for w in expected.title]
+        # Case counts here: a bare .txt's edition title is its capitals title in title case.
+        and [w.text for w in expected.edition_title] != [w.text for w in expected.title]
     ):
         title = list(expected.edition_title)
         tally.add("generated: edition title in place of the source's title line")
