@@ -8,8 +8,8 @@ typo's neighbours are never another's. The injected classes follow issue 5:
   only if the result is no word of the lexicon (else it would be a real-word slip);
 - doubled word: a word written twice;
 - real-word: a homophone swap, a dropped, swapped or changed letter that makes another common
-  word, or a wrong function word. The tables below are written for the benchmark, apart from the finder's
-  own confusion sets, so the finder is not tested on its own answer key.
+  word, or a wrong function word. The tables below are written for the benchmark, apart from
+  the finder's own confusion sets, so the finder is not tested on its own answer key.
 
 A typo is found when a suggestion overlaps it. A false alarm is any other suggestion: on the
 clean text (before injection) and, separately, in the injected copies.
