@@ -78,6 +78,7 @@ suggest: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/suggest_eval.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check pipeline tests benchmarks
