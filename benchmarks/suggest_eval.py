@@ -32,8 +32,8 @@ from pipeline.editorial.lexicon import LETTERS, edits1, load_lexicon
 from pipeline.editorial.suggest import suggest, tokenize
 from pipeline.editorial.wordlist import accepted_words
 
-SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
-FRUS = ("memcon-1974-04-23-washington.txt", "memcon-1974-10-08-washington.txt")
+SOURCES = Path(__file__).resolve().parents[1] / "sources"
+FRUS = ("1974-04-23-us-panama-memcon/source.txt", "1974-10-08-us-polish-talks/source.txt")
 PER_COPY = 12
 SPACING = 15
 

@@ -6,7 +6,7 @@ landmarks and a page-list that points at the print edition's page starts. Notes 
 `epub:type="noteref"` links and `epub:type="footnote"` asides in the file of their first call, so
 reading systems show them as pop-ups.
 
-EbookLib 0.20 only packages what we give it. Every trap listed in ``/work/shared/NOTES.md``
+EbookLib 0.20 only packages what we give it. Every trap listed in ``shared/NOTES.md``
 ("EbookLib", items 1–10) is avoided here, and the comments cite the item number:
 all XHTML (chapters, nav, cover page) is rendered by Jinja2 and added as raw ``EpubItem`` bytes,
 and the zip is rewritten at the end with pinned entry dates, so two builds are byte-identical.
