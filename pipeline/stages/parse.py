@@ -237,7 +237,9 @@ SENTENCE_WORDS = _word_set(
     "pause please sorry nonsense agreement here there this that what why how when where who "
     "which all none both everything anything something good-bye goodbye hello welcome "
     "congratulations morning evening afternoon night day luck god heavens quite precisely "
-    "done ready fact result conclusion question answer comment reply response item point"
+    "done ready fact result conclusion question answer comment reply response item point "
+    "perfect interesting great fantastic terrible incredible alright bravo cheers gentlemen "
+    "ladies friends colleagues"
 )
 
 
