@@ -86,3 +86,9 @@ def apply_typography(doc: Document, rules: tuple[Rule, ...] = TYPOGRAPHY_RULES) 
         for rule in rules
     )
     return replace(result, typography=report)
+
+
+def typeset_text(text: str, rules: tuple[Rule, ...] = TYPOGRAPHY_RULES) -> str:
+    """One string in the house style, as it would read inside a paragraph (for finding an
+    errata entry's reading in the finished text)."""
+    return "".join(n.text for n in typeset_inlines((Text(text),), rules, _Tally(rules)))

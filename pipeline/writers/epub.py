@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Protocol, assert_never
 
 from ebooklib import epub
@@ -54,6 +55,7 @@ from pipeline.model import (
     inline_text,
     note_refs,
 )
+from pipeline.stages.typography import typeset_text
 from pipeline.writers.cover import render_cover
 from pipeline.writers.editorial import NO_CORRECTIONS, policy_paragraphs
 from pipeline.writers.html import render_block, render_inlines
@@ -216,6 +218,62 @@ def _insert_markers(content: Inlines, marks: Sequence[tuple[int, int]]) -> Inlin
     return tuple(out)
 
 
+def _anchor(correction_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", correction_id)
+
+
+def changed_span(find: str, replace: str) -> tuple[int, int]:
+    """Where, in `replace`, an errata entry changes the text: the words between the context the
+    two readings share ("become these of good" → "become those of good" gives "those")."""
+    start = 0
+    while start < min(len(find), len(replace)) and find[start] == replace[start]:
+        start += 1
+    end = 0
+    while end < min(len(find), len(replace)) - start and find[-1 - end] == replace[-1 - end]:
+        end += 1
+    stop = len(replace) - end
+    # Widen to whole words, so the link covers "Secretary", not "cret".
+    while start > 0 and not replace[start - 1].isspace():
+        start -= 1
+    while stop < len(replace) and not replace[stop].isspace():
+        stop += 1
+    return start, max(stop, start)
+
+
+def _wrap_span(content: Inlines, start: int, stop: int, opening: int, closing: int) -> Inlines:
+    """Insert marker `opening` at offset `start` and `closing` at `stop` of inline_text(content),
+    cutting text runs exactly there. A note call inside the span would nest one link in another,
+    so such a span is left unwrapped."""
+    position = 0
+    for node in content:
+        width = len(inline_text((node,)))
+        if isinstance(node, NoteRef) and node.number > 0 and start <= position < stop:
+            return content
+        position += width
+    out: list[Inline] = []
+    position = 0
+    for node in content:
+        width = len(inline_text((node,)))
+        if isinstance(node, Text):
+            cuts = sorted(
+                {0, width} | {o - position for o in (start, stop) if 0 < o - position < width}
+            )
+            for a, b in pairwise(cuts):
+                if position + a == start:
+                    out.append(NoteRef(opening))
+                out.append(Text(node.text[a:b]))
+                if position + b == stop:
+                    out.append(NoteRef(closing))
+        else:
+            if position == start and width:
+                out.append(NoteRef(opening))
+            out.append(node)
+            if position + width == stop and width:
+                out.append(NoteRef(closing))
+        position += width
+    return tuple(out)
+
+
 # --- ids ----------------------------------------------------------------------------------------
 
 
@@ -304,6 +362,9 @@ class _Book:
         self.page_marks, self.pages = self._resolve_pages(page_starts)
         self.ref_count: dict[int, int] = {}
         self.current: _File = self.titlepage
+        # Writer-local markers for the links from an emended spot back to its correction.
+        self.links: dict[int, Markup] = {}
+        self.emendations = self._locate_emendations()
 
     # --- planning ---------------------------------------------------------------------------
 
@@ -413,9 +474,43 @@ class _Book:
         )
         return marks, [(page, texts[block_id][0]) for page, block_id, _ in pages]
 
+    def _locate_emendations(self) -> dict[str, list[tuple[int, int, int, int, str]]]:
+        """Where each correction's new reading stands in its block, as (start, stop, opening
+        marker, closing marker, anchor), so the spot can link back to the editorial note."""
+        blocks = {b.id: b for b in self.doc.header.blocks}
+        blocks.update({b.id: b for s in self.doc.sessions for b in s.blocks})
+        found: dict[str, list[tuple[int, int, int, int, str]]] = {}
+        for correction in self.doc.corrections:
+            block = blocks.get(correction.block_id)
+            if block is None:
+                continue  # in a note or a heading: the table still links there
+            text = inline_text(block.content)
+            a, b = changed_span(correction.find, correction.replace)
+            # The model holds the new reading in the house style; fall back to it as written.
+            for shape in (typeset_text, str):
+                reading = shape(correction.replace)
+                at = text.find(reading)
+                if at == -1:
+                    continue
+                head = len(shape(correction.replace[:a]))
+                tail = max(head, len(reading) - len(shape(correction.replace[b:])))
+                opening = -(2_000_000 + 2 * len(self.links))
+                anchor = _anchor(correction.id)
+                self.links[opening] = Markup(
+                    '<a class="emendation" id="emendation-{0}" href="{1}#correction-{0}">'
+                ).format(anchor, self.editorial.name)
+                self.links[opening - 1] = Markup("</a>")
+                found.setdefault(block.id, []).append(
+                    (at + head, at + tail, opening, opening - 1, anchor)
+                )
+                break
+        return found
+
     # --- rendering --------------------------------------------------------------------------
 
     def _note_call(self, number: int) -> Markup:
+        if number in self.links:
+            return self.links[number]
         if number < 0:
             page = self.markers[number]
             return Markup(
@@ -459,6 +554,8 @@ class _Book:
     def _block(self, block: Block) -> Markup:
         prefix = len(block_text(block)) - len(inline_text(block.content))
         before, content = self._split(block.id, block.content, prefix)
+        for start, stop, opening, closing, _ in self.emendations.get(block.id, ()):
+            content = _wrap_span(content, start, stop, opening, closing)
         block = replace(block, content=content)
         match block:
             case Subheading(id=id_):
@@ -610,9 +707,12 @@ class _Book:
             if correction.paragraph:
                 paragraph = f"paragraph {correction.paragraph}"
                 where = f"{where}, {paragraph}" if where else paragraph.capitalize()
+            spots = self.emendations.get(correction.block_id, ())
+            if href and any(spot[4] == _anchor(correction.id) for spot in spots):
+                href = f"{href.split('#')[0]}#emendation-{_anchor(correction.id)}"
             rows.append(
                 {
-                    "anchor": "correction-" + re.sub(r"[^A-Za-z0-9_.-]", "-", correction.id),
+                    "anchor": "correction-" + _anchor(correction.id),
                     "href": href,
                     "where": where or "Source text",
                     "find": correction.find,
