@@ -47,15 +47,16 @@ class CleanRule:
 CLEAN_RULES: tuple[CleanRule, ...] = (
     CleanRule(
         "note-call",
-        # Word names the bookmark at a footnote call `_ftn_GoBackN` (`_edn_GoBackN` for endnotes);
-        # the bracketed number after it is the note's printed number, which we keep.
-        re.compile(r"\[bookmark:\s*_(?:ftn|edn)_GoBack\d*\]\s*\[(\d+)\]"),
+        # The export names the bookmark at a footnote call `_ftn_GoBackN` (`_edn_GoBackN` for
+        # endnotes; Word's own HTML says `_ftnrefN`); the bracketed number after it is the
+        # note's printed number, which we keep.
+        re.compile(r"\[bookmark:\s*_(?:ftn|edn)(?:_GoBack|ref)\d*\]\s*\[(\d+)\]", re.IGNORECASE),
         REF_OPEN + r"\1" + TOKEN_CLOSE,
         "a footnote call exported as a bookmark plus the printed note number",
     ),
     CleanRule(
         "note-body",
-        re.compile(r"^\s*\[bookmark:\s*_(?:ftn|edn)\d+\]\s*\[(\d+)\]"),
+        re.compile(r"^\s*\[bookmark:\s*_(?:ftn|edn)\d+\]\s*\[(\d+)\]", re.IGNORECASE),
         BODY_OPEN + r"\1" + TOKEN_CLOSE,
         "the start of a note body, piled at the end of the export",
     ),
@@ -63,7 +64,7 @@ CLEAN_RULES: tuple[CleanRule, ...] = (
         "stray-bookmark",
         # `_GoBack` is Word's last-edit mark; `_Hlk…`, `_Toc…` and friends are internal
         # anchors. None of them is text of the record.
-        re.compile(r"\[bookmark:[^\[\]\n]*\]"),
+        re.compile(r"\[bookmark:[^\[\]\n]*\]", re.IGNORECASE),
         "",
         "Word's internal bookmarks (_GoBack, _Hlk…, _Toc…) are not part of the text",
     ),

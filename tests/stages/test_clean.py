@@ -49,3 +49,9 @@ def test_every_clean_rule_says_why():
     names = [rule.name for rule in CLEAN_RULES]
     assert len(names) == len(set(names))
     assert all(rule.why.strip() for rule in CLEAN_RULES)
+
+
+def test_other_spellings_of_the_note_bookmarks():
+    assert clean("Yes.[bookmark: _ftnref2][2]") == "Yes." + note_ref_token(2)
+    assert clean("Yes.[Bookmark: _edn_GoBack0][1]") == "Yes." + note_ref_token(1)
+    assert clean("\u00a0[bookmark: _edn0][1] Endnote.") == note_body_token(1) + " Endnote."
