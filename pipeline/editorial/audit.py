@@ -208,6 +208,26 @@ def _context(words: Sequence[Word], start: int, end: int) -> str:
     return f"…{before} [{inside}] {after}…".replace("  ", " ")
 
 
+def _note_alterations(
+    tally: _Tally, number: int, label: str, model: Sequence[Word], got: Sequence[Word]
+) -> None:
+    """Every word-level difference between a note as the model has it and as it was found."""
+    matcher = difflib.SequenceMatcher(
+        None, [w.text for w in model], [w.text for w in got], autojunk=False
+    )
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            tally.problems.append(
+                Problem(
+                    what=f"note {number} altered in the {label}",
+                    source=_where(model, i1, i2),
+                    rendered=f"{label} {_where(got, j1, j2)}",
+                    expected=_context(model, i1, i2),
+                    found=_context(got, j1, j2),
+                )
+            )
+
+
 def _where(words: Sequence[Word], start: int, end: int) -> str:
     if start < end:
         return words[start].where
@@ -835,20 +855,7 @@ def _take_notes(
         model = [Word(marker, words[0].where if words else "?"), *words]
         if ratio >= 0.6:
             taken.update(range(start, end))  # altered, not lost: keep it out of the body
-            matcher = difflib.SequenceMatcher(
-                None, [w.text for w in model], [w.text for w in got], autojunk=False
-            )
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-                if tag != "equal":
-                    tally.problems.append(
-                        Problem(
-                            what=f"note {number} altered in the {label}",
-                            source=_where(model, i1, i2),
-                            rendered=f"{label} {_where(got, j1, j2)}",
-                            expected=_context(model, i1, i2),
-                            found=_context(got, j1, j2),
-                        )
-                    )
+            _note_alterations(tally, number, label, model, got)
         else:
             tally.problems.append(
                 Problem(
@@ -1049,20 +1056,7 @@ def compare_epub(
                 )
             )
             continue
-        matcher = difflib.SequenceMatcher(
-            None, [w.text for w in words], [w.text for w in got], autojunk=False
-        )
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag != "equal":
-                tally.problems.append(
-                    Problem(
-                        what=f"note {number} altered in the EPUB",
-                        source=_where(words, i1, i2),
-                        rendered=f"EPUB {_where(got, j1, j2)}",
-                        expected=_context(words, i1, i2),
-                        found=_context(got, j1, j2),
-                    )
-                )
+        _note_alterations(tally, number, "EPUB", words, got)
     for number, got in asides.items():
         extra_asides.append((f"note {number}", got))
     for name, got in extra_asides:
