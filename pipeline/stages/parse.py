@@ -47,6 +47,7 @@ from pipeline.model import (
     Text,
     Time,
     Turn,
+    block_text,
     note_refs,
 )
 from pipeline.stages.clean import NOTE_BODY_TOKEN, NOTE_REF_TOKEN
@@ -275,6 +276,9 @@ def speaker_of(label: str, aliases: dict[str, str]) -> str:
     return last.capitalize() if last.isupper() else last
 
 
+_TOPIC_FIELDS = frozenset({"subject", "subjects", "re", "topic", "topics"})
+
+
 class LabelJudge:
     """Decides which label-shaped starts are speaker labels, from evidence in the document."""
 
@@ -300,13 +304,10 @@ class LabelJudge:
             return True
         if _is_caps(label) and len("".join(words)) >= 3:
             return True
-        if lowered[-1] in self.header_words:
-            return True
-        if len(words) == 1 and lowered[0].endswith("ly"):
-            # "Certainly. We agree.": an adverb opening a sentence, unless it recurs as a label.
-            return self.counts[label] >= 2
-        # A capitalised name that is not an ordinary sentence word ("Tanaka.", "Gierek:").
-        return True
+        # A plain capitalised name ("Tanaka.", "Gierek:") needs evidence that it names a
+        # person: the header lists it, or it recurs as a label. Without that it is more likely
+        # a summary memorandum's topic lead-in ("Textiles. The Prime Minister said …").
+        return lowered[-1] in self.header_words or self.counts[label] >= 2
 
     def turn(self, text: str) -> Label | None:
         found = match_label(_plain(text)) if NOTE_REF_TOKEN.search(text) is None else None
@@ -413,8 +414,14 @@ def parse(text: str, *, hints: ParseHints | None = None, path: Path | str = "<in
             break
         header_blocks.append(_header_field(line, number, next(header_ids)))
         k += 1
-    # The header's own evidence counts for labels ("M. Ohira" makes "Ohira." a speaker).
-    judge.header_words |= {w.lower() for _, ln in body[:k] for w in re.findall(r"[\w’'\-]+", ln)}
+    # The header's own evidence counts for labels ("M. Ohira" makes "Ohira." a speaker); a
+    # subject line names topics, not people.
+    judge.header_words |= {
+        w.lower()
+        for block in header_blocks
+        if not (isinstance(block, Field) and block.label.lower() in _TOPIC_FIELDS)
+        for w in re.findall(r"[\w’'\-]+", block_text(block))
+    }
 
     aliases = dict(hints.aliases)
     block_ids, session_ids = _ids("p"), _ids("s")

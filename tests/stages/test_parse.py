@@ -24,6 +24,9 @@ from pipeline.stages.clean import clean
 from pipeline.stages.parse import iso_date, parse
 from tests.conftest import export
 
+# The header is the evidence that a bare name is a person ("Tanaka." is a speaker).
+PARTICIPANTS = "Participants: L.I. Brezhnev, K. Tanaka, E. Gierek, Chou En-lai"
+
 
 def read(text, **kwargs):
     return parse(clean(text), **kwargs)
@@ -139,7 +142,7 @@ def test_heading_with_a_note_call_and_a_place_and_date_heading():
     ],
 )
 def test_speaker_label_variants(line, label, speaker, punctuation, rest):
-    doc = read(export("1 May 1970", "Meeting (10:00)", line, "Brezhnev. End."))
+    doc = read(export("1 May 1970", PARTICIPANTS, "Meeting (10:00)", line, "Brezhnev. End."))
     turn = blocks(doc)[0]
     assert isinstance(turn, Turn)
     assert (turn.label, turn.speaker, turn.punctuation) == (label, speaker, punctuation)
@@ -168,6 +171,7 @@ def test_continuation_and_narrative_paragraphs():
     doc = read(
         export(
             "1 May 1970",
+            PARTICIPANTS,
             "Meeting (10:00)",
             "At the start Prime Minister Tanaka speaks.",
             "L.I. Brezhnev thanks K. Tanaka.",
@@ -351,7 +355,7 @@ def test_a_source_with_no_text_is_an_error():
     ],
 )
 def test_more_label_shapes_of_the_family(line, label):
-    doc = read(export("1 May 1970", "Meeting (10:00)", line, "Brezhnev. End."))
+    doc = read(export("1 May 1970", PARTICIPANTS, "Meeting (10:00)", line, "Brezhnev. End."))
     assert isinstance(blocks(doc)[0], Turn) and blocks(doc)[0].label == label
 
 
@@ -372,3 +376,25 @@ def test_a_sentence_ends_the_header_even_without_a_heading():
     )
     assert [type(b) for b in doc.header.blocks] == [Field, Paragraph]
     assert [type(b) for b in blocks(doc)] == [Paragraph, Turn]
+
+
+def test_topic_lead_ins_of_a_summary_memorandum_are_not_speakers():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Subject: Okinawa; Textiles",
+            "Participants: Prime Minister Sato; The President",
+            "Meeting (10:00)",
+            "Okinawa. The Prime Minister said that reversion was the first question.",
+            "Textiles. The President raised the question of textiles.",
+            "Sato. We shall study it.",
+            "Sato. Agreed.",
+        )
+    )
+    kinds = [(type(b).__name__, getattr(b, "label", None)) for b in blocks(doc)]
+    assert kinds == [("Paragraph", None), ("Paragraph", None), ("Turn", "Sato"), ("Turn", "Sato")]
+
+
+def test_a_bare_name_that_recurs_is_a_speaker_without_the_header():
+    doc = read(export("1 May 1970", "Meeting (10:00)", "Frelek. Yes, indeed.", "Frelek. No."))
+    assert speakers(doc) == ("Frelek",)
