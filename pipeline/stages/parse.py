@@ -220,12 +220,13 @@ _LABEL = re.compile(
 )
 
 # Offices and titles: a label made of them is a speaker even when it appears only once.
+# Only offices count, not their modifiers ("Foreign", "First", "General"): "General
+# Discussion." or "Foreign Policy." opening a summary paragraph is a topic, not a speaker.
 TITLE_WORDS = _word_set(
     "president secretary minister chairman chairwoman ambassador senator premier chancellor "
-    "general admiral marshal colonel interpreter king queen emperor prince princess pope "
-    "governor mayor director deputy adviser advisor representative congressman delegate "
-    "commissioner counselor counsellor prime foreign first vice assistant under mr mrs ms dr "
-    "the"
+    "admiral marshal colonel interpreter king queen emperor prince princess pope governor "
+    "mayor director adviser advisor representative congressman delegate commissioner "
+    "counselor counsellor mr mrs ms dr"
 )
 
 # Words that open ordinary sentences ("Yes. I agree.", "Thank you."): never a label alone.
