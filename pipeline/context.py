@@ -11,7 +11,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STYLES_DIR = PROJECT_ROOT / "styles"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
-SOURCES_DIR = PROJECT_ROOT / "sources"
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 LONG_NOTE_POLICIES = ("fail", "endnotes")

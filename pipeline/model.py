@@ -122,8 +122,6 @@ class Field:
 
 Block = Paragraph | Turn | Omission | Subheading | Closing | Field
 
-BODY_BLOCKS = (Paragraph, Turn, Omission, Subheading, Closing)
-
 
 # --- structure ---------------------------------------------------------------------------------
 
@@ -261,10 +259,6 @@ def inline_text(content: Iterable[Inline], *, brackets: bool = True) -> str:
     return "".join(parts)
 
 
-def block_content(block: Block) -> Inlines:
-    return block.content
-
-
 def block_text(block: Block) -> str:
     """A block's visible text, the label of a turn or field included ("Tanaka. First of all…")."""
     body = inline_text(block.content)
@@ -321,7 +315,6 @@ def speakers(doc: Document) -> tuple[str, ...]:
 
 
 __all__ = [
-    "BODY_BLOCKS",
     "Block",
     "Closing",
     "Correction",
