@@ -24,7 +24,7 @@ from pathlib import Path
 from pipeline.context import Context
 from pipeline.errors import PipelineError
 from pipeline.metadata import load_edition, merge_meta
-from pipeline.model import Correction, Document
+from pipeline.model import Correction, Document, inline_text
 from pipeline.stages.clean import clean
 from pipeline.stages.errata import apply_errata, load_errata
 from pipeline.stages.parse import parse
@@ -64,25 +64,26 @@ def _slug(name: str) -> str:
 
 
 def locate_corrections(doc: Document) -> Document:
-    """Say where each applied fix falls in the edition: session, paragraph number, block id."""
-    where: dict[int, tuple[str, int, str]] = {}
+    """Say where each applied fix falls in the edition: session, paragraph number, block id.
+
+    Every element starts on a known source line; a fix belongs to the last element starting
+    on or before its own line (a note's later paragraphs, the date line under the title)."""
+    where: dict[int, tuple[str, int, str]] = {doc.header.line: ("", 0, "title")}
     for block in doc.header.blocks:
         where[block.line] = ("", 0, block.id)
-    where.setdefault(doc.header.line, ("", 0, "title"))
+    paragraph = 0
     for session in doc.sessions:
-        heading = "".join(getattr(n, "text", "") for n in session.heading)
+        heading = inline_text(session.heading)
         if session.line:
             where[session.line] = (heading, 0, session.id)
         for block in session.blocks:
-            where[block.line] = (heading, int(block.id.lstrip("p") or 0), block.id)
+            paragraph += 1
+            where[block.line] = (heading, paragraph, block.id)
     for note in doc.notes:
-        for offset in range(len(note.paragraphs)):
-            where[note.line + offset] = ("", 0, note.id)
+        where[note.line] = ("", 0, note.id)
     located: list[Correction] = []
     for correction in doc.corrections:
-        line = correction.line
-        # A note's continuation paragraphs sit on the lines after its first one.
-        candidates = [ln for ln in where if ln <= line]
+        candidates = [ln for ln in where if ln <= correction.line]
         session, paragraph, block_id = where[max(candidates)] if candidates else ("", 0, "")
         located.append(replace(correction, session=session, paragraph=paragraph, block_id=block_id))
     return replace(doc, corrections=tuple(located))
