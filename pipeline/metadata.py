@@ -48,7 +48,8 @@ SCHEMA: dict[str, dict[str, str]] = {
 }
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
+# A BCP 47 language tag ("en-GB"); the EPUB writer checks its input with the same pattern.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
                 path,
                 _line_of(text, key, "document"),
             )
-    if "language" in document and not _LANGUAGE.match(document["language"]):
+    if "language" in document and not LANGUAGE_TAG.fullmatch(document["language"]):
         raise PipelineError(
             "[document] language must be a language tag like en-GB",
             path,

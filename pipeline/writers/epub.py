@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from pipeline.context import STYLES_DIR, TEMPLATES_DIR, Context
 from pipeline.errors import PipelineError
+from pipeline.metadata import LANGUAGE_TAG
 from pipeline.model import (
     Block,
     Closing,
@@ -91,7 +92,6 @@ RESERVED_ID = re.compile(
     r"(note|noteref|page|correction)-.*|title|toc|toc-heading|landmarks.*|"
     r"page-list.*|colophon-heading|editorial-heading"
 )
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 ROLES = (
