@@ -103,3 +103,13 @@ def test_python_dash_m_pipeline_runs(argv):
         [sys.executable, "-m", "pipeline", *argv], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0 and json.loads(done.stdout)["id"] == RECORD_1973.name
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(capsys, tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be")
+    status, _, err = run(
+        capsys, "build", str(FIXTURES / "family" / "joined-records-cr.txt"), "--to", "epub",
+        "--out", str(blocker / "sub"),
+    )  # fmt: skip
+    assert status == 2 and err.startswith(f"{blocker / 'sub'}") and "cannot write" in err
