@@ -55,9 +55,6 @@ class Lexicon:
         # Half the floor: an absent pair is at most as common as the rarest pair listed.
         return max(min(independent, self.bigram_floor / 2), 1.0)
 
-    def log_count(self, word: str) -> float:
-        return math.log(max(self.count(word), 1))
-
 
 def _package_file(package: str, name: str) -> Path:
     return Path(str(resources.files(package).joinpath(name)))
