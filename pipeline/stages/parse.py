@@ -311,9 +311,9 @@ class LabelJudge:
         return lowered[-1] in self.header_words or self.counts[label] >= 2
 
     def turn(self, text: str) -> Label | None:
-        found = match_label(_plain(text)) if NOTE_REF_TOKEN.search(text) is None else None
-        if found is None:
-            found = match_label(text)
+        # Clean lines carry no edge spaces, so the line itself is matched: what follows the
+        # label keeps its note tokens.
+        found = match_label(text)
         if found is not None and self.believe(found.label):
             return found
         return None
@@ -468,8 +468,9 @@ def parse(text: str, *, hints: ParseHints | None = None, path: Path | str = "<in
         elif turn is not None:
             speaker = speaker_of(turn.label, aliases)
             names.update({turn.label, speaker})
-            rest = line[len(line) - len(turn.rest) :] if turn.rest else ""
-            block = Turn(turn.label, speaker, parse_inlines(rest), turn.punctuation, number, id_)
+            block = Turn(
+                turn.label, speaker, parse_inlines(turn.rest), turn.punctuation, number, id_
+            )
         elif is_subheading(line):
             block, speaker = Subheading(parse_inlines(line), number, id_), None
         else:
