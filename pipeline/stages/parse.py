@@ -334,7 +334,10 @@ def _header_field(text: str, line: int, id_: str) -> Block:
         return Omission(parse_inlines(text), line=line, id=id_)
     plain = _plain(text)
     if plain.endswith(":") and len(plain) <= 80:
-        return Field(plain[:-1].strip(), (), ":", line, id_)
+        # A note call after the colon ("Participants:[2]") is the field's only content.
+        return Field(
+            plain[:-1].strip(), parse_inlines(text[text.rindex(":") + 1 :]), ":", line, id_
+        )
     dash = re.match(r"^(?P<label>[^–—:.;]{1,60}?)\s+[–—]\s+(?P<value>.+)$", text)
     if dash and not dash.group("label").strip().endswith("."):
         return Field(

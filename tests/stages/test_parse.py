@@ -400,3 +400,10 @@ def test_topic_lead_ins_of_a_summary_memorandum_are_not_speakers():
 def test_a_bare_name_that_recurs_is_a_speaker_without_the_header():
     doc = read(export("1 May 1970", "Meeting (10:00)", "Frelek. Yes, indeed.", "Frelek. No."))
     assert speakers(doc) == ("Frelek",)
+
+
+def test_a_note_call_on_a_caption_line_is_kept():
+    doc = read(export("1 May 1970", "Participants:{1}", "Ford – the President", "Ford. Hi.",
+                      notes=("Others omitted.",)))  # fmt: skip
+    caption = doc.header.blocks[0]
+    assert (caption.label, caption.content) == ("Participants", (NoteRef(1),))
