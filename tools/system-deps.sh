@@ -4,7 +4,7 @@
 #   poppler; Ace (make check) drives Chromium from Node.js.
 # Usage: tools/system-deps.sh [core|check]   (core: build and test; check: also Ace's needs)
 set -euo pipefail
-want=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 fontconfig default-jre-headless poppler-utils)
+want=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig default-jre-headless poppler-utils)
 if [ "${1:-core}" = check ]; then
   want+=(chromium nodejs npm)
 fi
