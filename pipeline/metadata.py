@@ -2,8 +2,11 @@
 
     [document]   title, subtitle, date (ISO), language (BCP 47, e.g. "en-GB"), authors,
                  translator, compiler, editor, publisher, rights, identifier, description,
-                 subjects, modified (ISO date of this edition's last change)
-    [source]     archive, citation, url, encoding (default "utf-8")
+                 subjects, modified (ISO date of this edition's last change), published
+                 (ISO date of its publication; default: modified), issuing_body (the
+                 corporate body that issued the record)
+    [source]     archive, citation, url, encoding (default "utf-8"), language (of the
+                 original, when the record is a translation)
     [print]      paper ("a4" | "letter"), long_notes ("fail" | "endnotes")
     [parse]      headings, speakers, not_speakers (lists), aliases (table: label → speaker)
 
@@ -41,8 +44,10 @@ SCHEMA: dict[str, dict[str, str]] = {
         "description": STR,
         "subjects": LIST,
         "modified": STR,
+        "published": STR,
+        "issuing_body": STR,
     },
-    "source": {"archive": STR, "citation": STR, "url": STR, "encoding": STR},
+    "source": {"archive": STR, "citation": STR, "url": STR, "encoding": STR, "language": STR},
     "print": {"paper": STR, "long_notes": STR},
     "parse": {"headings": LIST, "speakers": LIST, "not_speakers": LIST, "aliases": TABLE},
 }
@@ -50,6 +55,17 @@ SCHEMA: dict[str, dict[str, str]] = {
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A BCP 47 language tag ("en-GB"); the EPUB writer checks its input with the same pattern.
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _is_calendar_date(value: str) -> bool:
+    """ "1973-10-08" yes; "1973-02-30" no (the pattern alone would let it through)."""
+    if not _ISO_DATE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,19 +130,21 @@ def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
             values[section][key] = checked
 
     document = values.get("document", {})
-    for key in ("date", "modified"):
-        if key in document and document[key] and not _ISO_DATE.match(document[key]):
+    for key in ("date", "modified", "published"):
+        if key in document and document[key] and not _is_calendar_date(document[key]):
             raise PipelineError(
-                f"[document] {key} must be an ISO date like 1973-10-08",
+                f"[document] {key} must be an ISO date like 1973-10-08 that exists"
+                f" (got {document[key]!r})",
                 path,
                 _line_of(text, key, "document"),
             )
-    if "language" in document and not LANGUAGE_TAG.fullmatch(document["language"]):
-        raise PipelineError(
-            "[document] language must be a language tag like en-GB",
-            path,
-            _line_of(text, "language", "document"),
-        )
+    for section, table in (("document", document), ("source", values.get("source", {}))):
+        if "language" in table and not LANGUAGE_TAG.fullmatch(table["language"]):
+            raise PipelineError(
+                f"[{section}] language must be a language tag like en-GB",
+                path,
+                _line_of(text, "language", section),
+            )
     printing = values.get("print", {})
     if printing.get("paper", "a4") not in PAPER_SIZES:
         raise PipelineError(
@@ -154,7 +172,13 @@ def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
         ),
     )
     meta = dict(document)
-    for key, meta_key in (("archive", "archive"), ("citation", "citation"), ("url", "source_url")):
+    renamed = (
+        ("archive", "archive"),
+        ("citation", "citation"),
+        ("url", "source_url"),
+        ("language", "original_language"),
+    )
+    for key, meta_key in renamed:
         if key in source:
             meta[meta_key] = source[key]
     return EditionFile(meta=meta, settings=settings)
@@ -213,4 +237,6 @@ def title_case(text: str) -> str:
 def merge_meta(inferred: Meta, given: dict[str, Any], document_id: str) -> Meta:
     """edition.toml wins; what it leaves out comes from the text; the rest stays empty."""
     meta = replace(inferred, id=document_id, title=title_case(inferred.title))
-    return replace(meta, **given)
+    meta = replace(meta, **given)
+    # An edition is published when it is last changed unless edition.toml says otherwise.
+    return meta if meta.published else replace(meta, published=meta.modified)

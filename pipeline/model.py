@@ -225,7 +225,14 @@ class Meta:
     identifier: str = ""
     description: str = ""
     subjects: tuple[str, ...] = ()
-    modified: str = ""  # ISO date of this edition's last change: dcterms:modified, PDF dates
+    modified: str = ""  # ISO date of this edition's last change: dcterms:modified, PDF ModDate
+    # ISO date the edition was published (dc:date, PDF CreationDate); `modified` when not given.
+    # Never the date of the talks, which is `date`: the content's date (dcterms:temporal).
+    published: str = ""
+    # The corporate body that issued the record ("United States. Department of State"): the
+    # creator a catalogue files under when no personal `authors` are named.
+    issuing_body: str = ""
+    original_language: str = ""  # BCP 47 tag of the language the record was made in, if translated
 
 
 @dataclass(frozen=True, slots=True)
