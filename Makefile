@@ -13,14 +13,15 @@ TEMPLATES := $(shell find templates -type f 2>/dev/null)
 STYLES := $(shell find styles -type f 2>/dev/null)
 PAPER ?=
 
-PDFS := $(foreach d,$(DOCS),output/$(d)/$(d).pdf)
-EPUBS := $(foreach d,$(DOCS),output/$(d)/$(d).epub)
+SOURCE_FILES := $(shell find sources -type f 2>/dev/null)
+
+# `make -jN` hands N to the batch build (its own worker pool); without a number it uses every CPU.
+MAKE_JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
+BUILD_ALL = $(PY) -m pipeline build --all $(if $(MAKE_JOBS),-j $(MAKE_JOBS)) $(if $(PAPER),--paper $(PAPER))
 
 .PHONY: all editions setup test pdf epub check proof audit inspect suggest bench lint clean
 
 all: editions
-
-editions: pdf epub
 
 $(STAMP): pyproject.toml tools/system-deps.sh
 	tools/system-deps.sh core
@@ -41,21 +42,25 @@ output/.paper: FORCE
 	@echo '$(PAPER)' | cmp -s - $@ || echo '$(PAPER)' > $@
 FORCE:
 
-define document_rules
-output/$(1)/$(1).pdf: $(wildcard sources/$(1)/*) $(CODE) $(TEMPLATES) $(STYLES) output/.paper | $(STAMP)
-	$(PY) -m pipeline build sources/$(1) --to pdf $(if $(PAPER),--paper $(PAPER))
-output/$(1)/errata.json output/$(1)/errata.csv output/$(1)/normalisation.json: output/$(1)/$(1).pdf
-output/$(1)/$(1).epub: $(wildcard sources/$(1)/*) $(CODE) $(TEMPLATES) $(STYLES) | $(STAMP)
-	$(PY) -m pipeline build sources/$(1) --to epub
-endef
-$(foreach d,$(DOCS),$(eval $(call document_rules,$(d))))
+# Both editions of every document in one batch: one print layout per document serves the PDF and
+# the EPUB's page-list. Make skips the run when nothing changed since the last one; the batch
+# itself skips every document whose stamp (a content hash of its inputs and the code) matches,
+# which also holds after a fresh clone or a `touch`.
+output/.editions: $(SOURCE_FILES) $(CODE) $(TEMPLATES) $(STYLES) output/.paper | $(STAMP)
+	$(BUILD_ALL) --to pdf --to epub
+	@touch $@
 
-pdf: $(PDFS)
+editions: output/.editions
 
-epub: $(EPUBS)
+# One format alone (the batch skips what is up to date).
+pdf: output/.paper | $(STAMP)
+	$(BUILD_ALL) --to pdf
+
+epub: output/.paper | $(STAMP)
+	$(BUILD_ALL) --to epub
 
 # Page images of the first pages of each PDF, for a look without a PDF viewer.
-proof: $(PDFS)
+proof: editions
 	@for d in $(DOCS); do \
 	  mkdir -p output/$$d/proof; \
 	  pdftoppm -png -r 80 -f 1 -l 4 output/$$d/$$d.pdf output/$$d/proof/page; \
@@ -63,11 +68,11 @@ proof: $(PDFS)
 	done
 
 # EPUBCheck and Ace by DAISY on every EPUB; any message fails.
-check: $(EPUBS) | $(STAMP)
+check: editions | $(STAMP)
 	tools/system-deps.sh check
-	$(PY) -m pipeline.writers.checks $(EPUBS)
+	$(PY) -m pipeline.writers.checks $(foreach d,$(DOCS),output/$(d)/$(d).epub)
 
-audit: $(PDFS) $(EPUBS)
+audit: editions
 	@for d in $(DOCS); do $(PY) -m pipeline audit sources/$$d || exit 1; done
 
 inspect: $(STAMP)

@@ -1,7 +1,8 @@
 """Turn command-line arguments into pipeline runs; turn every input problem into one line.
 
     python -m pipeline inspect PATH [--json]
-    python -m pipeline build PATH --to pdf|epub [--out DIR] [--paper a4|letter]
+    python -m pipeline build PATH [--to pdf|epub]... [--out DIR] [--paper a4|letter] [--force]
+    python -m pipeline build --all [FOLDER] [-j N] [--cluster ADDRESS] [--to …] [--force]
     python -m pipeline suggest PATH [--json]
     python -m pipeline audit PATH [--out DIR]
 
@@ -15,9 +16,7 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from pipeline.context import PAPER_SIZES, PROJECT_ROOT
@@ -34,29 +33,6 @@ from pipeline.model import (
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 70
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: a failed build never leaves a
-    half-written file and never clobbers the last good one."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise PipelineError(f"cannot write here: {error.strerror}", path) from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise PipelineError(f"cannot write: {error.strerror}", path) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # --- inspect -----------------------------------------------------------------------------------
@@ -167,43 +143,71 @@ def run_inspect(args: argparse.Namespace) -> int:
 # --- build -------------------------------------------------------------------------------------
 
 
+def _formats(args: argparse.Namespace) -> tuple[str, ...]:
+    from pipeline.build import FORMATS
+
+    return tuple(dict.fromkeys(args.to)) if args.to else FORMATS
+
+
 def run_build(args: argparse.Namespace) -> int:
-    from pipeline.pipeline import prepare
+    if args.all is not None:
+        return run_build_all(args)
+    if args.path is None:
+        raise PipelineError("give a document folder or .txt to build, or --all [FOLDER]")
+    from pipeline.batch import plan_one, publish_edition, up_to_date
+    from pipeline.build import build_one
 
-    doc, ctx = prepare(args.path)
-    if args.paper:
-        ctx = replace(ctx, settings=replace(ctx.settings, paper=args.paper))
-    out_dir = Path(args.out) if args.out else PROJECT_ROOT / "output" / ctx.id
-    outputs: dict[str, bytes] = {}
-    rendered = None
-    if "pdf" in args.to:
-        from pipeline.writers import reports
-        from pipeline.writers.pdf import render_print, write_pdf
-
-        # One print layout serves the PDF, the errata files' page column and the page-list.
-        rendered = render_print(doc, ctx)
-
-        pages: dict[str, int] = {}
-        for number, page in enumerate(rendered.pages, start=1):
-            for anchor in page.anchors:
-                pages.setdefault(anchor, number)
-        outputs[f"{ctx.id}.pdf"] = write_pdf(doc, ctx, rendered)
-        outputs["errata.json"] = reports.errata_json(doc, pages)
-        outputs["errata.csv"] = reports.errata_csv(doc, pages)
-        outputs["normalisation.json"] = reports.normalisation_json(doc)
-    if "epub" in args.to:
-        from pipeline.writers.epub import write_epub
-        from pipeline.writers.pagemap import print_page_starts
-
-        # Alone, the EPUB writer lays out the print edition itself for its page-list, and
-        # goes without one (with a warning) if the print layout cannot be made.
-        starts = print_page_starts(doc, ctx, rendered) if rendered is not None else None
-        outputs[f"{ctx.id}.epub"] = write_epub(doc, ctx, starts)
-    # Everything is built before anything is written: a failure leaves no half-set behind.
-    for name, data in outputs.items():
-        write_atomically(out_dir / name, data)
-        print(f"wrote {out_dir / name}", file=sys.stderr)
+    formats = _formats(args)
+    job = plan_one(args.path, args.paper, Path(args.out) if args.out else None)
+    if not args.force and up_to_date(job, formats):
+        print(f"up to date: {job.out_dir} (--force rebuilds)", file=sys.stderr)
+        return 0
+    edition = build_one(job.inputs, formats, args.paper)
+    publish_edition(job, edition, formats)
+    for name in sorted(edition.files):
+        print(f"wrote {job.out_dir / name}", file=sys.stderr)
     return 0
+
+
+def run_build_all(args: argparse.Namespace) -> int:
+    from pipeline.batch import BatchRequest, Interrupted, default_jobs, run_batch
+    from pipeline.progress import progress_for
+
+    if args.path is not None:
+        raise PipelineError("give either a document or --all [FOLDER], not both", args.path)
+    request = BatchRequest(
+        root=Path(args.all),
+        formats=_formats(args),
+        out_root=Path(args.out) if args.out else PROJECT_ROOT / "output",
+        paper=args.paper,
+        jobs=args.jobs or default_jobs(),
+        force=args.force,
+        cluster=args.cluster,
+    )
+    progress = progress_for(sys.stderr)
+    try:
+        with progress:
+            report = run_batch(request, progress)
+    except Interrupted as interrupted:
+        report = interrupted.report
+        built = report.count("built")
+        print(
+            f"interrupted: {built} edition(s) built and kept, the others left as they were; "
+            "nothing half-written",
+            file=sys.stderr,
+        )
+        return 130
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            print(outcome.message, file=sys.stderr)
+    print(
+        f"{report.count('built')} built, {report.count('failed')} failed, "
+        f"{report.count('skipped')} up to date ({report.seconds:.1f} s)",
+        file=sys.stderr,
+    )
+    if any(o.internal for o in report.outcomes):
+        return EXIT_INTERNAL
+    return EXIT_INPUT if report.count("failed") else 0
 
 
 # --- suggest and audit -------------------------------------------------------------------------
@@ -232,13 +236,36 @@ def parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="print JSON")
     inspect.set_defaults(run=run_inspect)
 
-    build = commands.add_parser("build", help="build the print and/or ebook edition")
-    build.add_argument("path", type=Path, help="document folder or .txt file")
-    build.add_argument(
-        "--to", action="append", choices=("pdf", "epub"), required=True, help="output format"
+    build = commands.add_parser(
+        "build", help="build the print and ebook editions of one document, or of all (--all)"
     )
-    build.add_argument("--out", help="output folder (default: output/<id>/)")
+    build.add_argument("path", type=Path, nargs="?", help="document folder or .txt file")
+    build.add_argument(
+        "--all",
+        nargs="?",
+        const="sources",
+        metavar="FOLDER",
+        help="build every document folder under FOLDER (default: sources/)",
+    )
+    build.add_argument(
+        "--to",
+        action="append",
+        choices=("pdf", "epub"),
+        help="output format (repeat for several; default: pdf and epub)",
+    )
+    build.add_argument(
+        "--out", help="output folder (default: output/<id>/; with --all: output/, one per document)"
+    )
     build.add_argument("--paper", choices=tuple(PAPER_SIZES), help="override [print] paper")
+    build.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    build.add_argument(
+        "-j", "--jobs", type=int, metavar="N", help="with --all: N worker processes (default: CPUs)"
+    )
+    build.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="with --all: build on the Dask scheduler at ADDRESS (pip install '.[cluster]')",
+    )
     build.set_defaults(run=run_build)
 
     suggest = commands.add_parser("suggest", help="list candidate typos for the errata")

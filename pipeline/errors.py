@@ -21,6 +21,11 @@ class PipelineError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self) -> tuple[type[PipelineError], tuple[str, str | None, int | None]]:
+        # Errors travel back from worker processes and Dask workers by pickling; the default
+        # would keep only the message and lose the file and line.
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = self.path or "<input>"
         if self.line:

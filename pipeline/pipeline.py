@@ -22,45 +22,44 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.context import Context
-from pipeline.errors import PipelineError
-from pipeline.metadata import load_edition, merge_meta
+from pipeline.inputs import DocumentInputs, decoded, document_folder, read_inputs, slug
+from pipeline.metadata import EditionFile, merge_meta, parse_edition
 from pipeline.model import Correction, Document, inline_text
 from pipeline.stages.clean import clean
-from pipeline.stages.errata import apply_errata, load_errata
+from pipeline.stages.errata import apply_errata, parse_errata
 from pipeline.stages.parse import parse
-from pipeline.stages.read import read_source
+from pipeline.stages.read import decode
 from pipeline.stages.typography import apply_typography
 
 
-def resolve(path: Path) -> Context:
-    """Find a document's files from a folder or a `.txt` path."""
-    path = Path(path)
-    if path.is_dir():
-        source = path / "source.txt"
-        if not source.is_file():
-            raise PipelineError("a document folder must hold source.txt", path)
-        folder: Path | None = path
-    elif path.is_file():
-        source = path
-        folder = path.parent if path.name == "source.txt" else None
-    else:
-        raise PipelineError("no such file or folder", path)
-    if folder is None:
-        return Context(id=_slug(source.stem), source=source)
-    edition = folder / "edition.toml"
-    context = Context(
-        id=_slug(folder.name),
-        source=source,
+def _edition(inputs: DocumentInputs) -> EditionFile:
+    if inputs.edition is None:
+        return EditionFile()
+    return parse_edition(decoded(inputs.edition, "edition settings"), inputs.edition.path)
+
+
+def context_for(inputs: DocumentInputs) -> Context:
+    """The build context of read inputs: where the files are (for messages) and the settings."""
+    if inputs.folder is None:
+        return Context(id=inputs.id, source=Path(inputs.source.path))
+    folder = Path(inputs.folder)
+    return Context(
+        id=inputs.id,
+        source=Path(inputs.source.path),
         folder=folder,
         errata=folder / "errata.toml",
-        edition=edition,
+        edition=folder / "edition.toml",
         words=folder / "words.txt",
+        settings=_edition(inputs).settings,
     )
-    return replace(context, settings=load_edition(edition).settings)
 
 
-def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name).strip("-") or "document"
+def resolve(path: Path) -> Context:
+    """Find a document's files from a folder or a `.txt` path (reads only edition.toml)."""
+    source, folder = document_folder(Path(path))
+    if folder is None:
+        return Context(id=slug(source.stem), source=source)
+    return context_for(read_inputs(path))
 
 
 def locate_corrections(doc: Document) -> Document:
@@ -89,18 +88,23 @@ def locate_corrections(doc: Document) -> Document:
     return replace(doc, corrections=tuple(located))
 
 
-def prepare(path: Path, *, typography: bool = True) -> tuple[Document, Context]:
-    """Run every stage on one document; `typography=False` stops before the house style, to
-    show the text as read (after errata) for inspection and auditing."""
-    ctx = resolve(path)
-    text = read_source(ctx.source, encoding=ctx.settings.encoding)
-    fixes = load_errata(ctx.errata) if ctx.errata else ()
-    text, corrections = apply_errata(
-        text, fixes, errata_path=ctx.errata or "errata.toml", source_path=ctx.source
-    )
+def prepare_inputs(inputs: DocumentInputs, *, typography: bool = True) -> tuple[Document, Context]:
+    """Run every stage on one document's read inputs; `typography=False` stops before the house
+    style, to show the text as read (after errata) for inspection and auditing."""
+    ctx = context_for(inputs)
+    text = decode(inputs.source.data, encoding=ctx.settings.encoding, path=ctx.source)
+    errata_path = inputs.errata.path if inputs.errata else (ctx.errata or "errata.toml")
+    fixes = parse_errata(decoded(inputs.errata, "errata"), errata_path) if inputs.errata else ()
+    text, corrections = apply_errata(text, fixes, errata_path=errata_path, source_path=ctx.source)
     doc = parse(clean(text, ctx.source), hints=ctx.settings.hints, path=ctx.source)
-    given = load_edition(ctx.edition).meta if ctx.edition else {}
-    doc = replace(doc, meta=merge_meta(doc.meta, given, ctx.id), corrections=corrections)
+    doc = replace(
+        doc, meta=merge_meta(doc.meta, _edition(inputs).meta, ctx.id), corrections=corrections
+    )
     if typography:
         doc = apply_typography(doc)
     return locate_corrections(doc), ctx
+
+
+def prepare(path: Path, *, typography: bool = True) -> tuple[Document, Context]:
+    """Read a document folder or `.txt` and run every stage on it (see `prepare_inputs`)."""
+    return prepare_inputs(read_inputs(path), typography=typography)

@@ -1,0 +1,175 @@
+"""Turn one document's inputs into the files of its editions: names → bytes, nothing written.
+
+    build_one(inputs, ("pdf", "epub"), paper=None) -> Edition
+
+One print layout serves the PDF, the errata reports' page column and the EPUB's page-list: the
+EPUB never lays the print edition out again. The function reads nothing but its arguments (and
+the project's own code, templates, styles and fonts), so the same call runs in this process, in a
+local worker process or on a Dask worker, and `output.publish` writes what it returns.
+
+The build stamp (`.build.json` in the output folder) records, per format, the fingerprint of
+everything the edition was made from: the input files' bytes, the paper, and the project's code,
+templates, styles and the versions of the libraries that shape the output. An edition whose
+stamp matches is up to date; content hashes rather than file times, so this holds after a fresh
+clone too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from pipeline.context import PAPER_SIZES, PROJECT_ROOT
+from pipeline.errors import PipelineError
+from pipeline.inputs import DocumentInputs
+
+LOGGER = logging.getLogger(__name__)
+
+FORMATS = ("pdf", "epub")
+STAMP = ".build.json"
+STAMP_VERSION = 1
+
+# The libraries whose version changes the bytes of an edition.
+SHAPING_LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "fonttools",
+    "pyphen",
+    "ebooklib",
+    "lxml",
+    "jinja2",
+    "pillow",
+)
+# What the project itself contributes to every edition.
+CODE_FOLDERS = ("pipeline", "templates", "styles")
+_CODE_SUFFIXES = frozenset({".py", ".txt", ".toml", ".j2", ".css", ".otf", ".ttf", ".png", ".svg"})
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One document's built files (name in its output folder → bytes) and the fingerprint of
+    the code that made them (a Dask worker must run the same code as the client)."""
+
+    id: str
+    files: Mapping[str, bytes]
+    code: str
+
+
+def edition_file_names(document_id: str) -> tuple[str, ...]:
+    """Every name a build may write into a document's output folder."""
+    return (
+        f"{document_id}.pdf",
+        "errata.json",
+        "errata.csv",
+        "normalisation.json",
+        f"{document_id}.epub",
+        STAMP,
+    )
+
+
+def owned_by_edition(document_id: str, name: str) -> bool:
+    """Whether `name` in an output folder belongs to the edition (`make proof` adds proof/)."""
+    return name in edition_file_names(document_id) or name == "proof"
+
+
+def format_files(document_id: str, fmt: str) -> tuple[str, ...]:
+    """The files one format writes."""
+    if fmt == "pdf":
+        return (f"{document_id}.pdf", "errata.json", "errata.csv", "normalisation.json")
+    return (f"{document_id}.epub",)
+
+
+@cache
+def code_fingerprint(root: Path = PROJECT_ROOT) -> str:
+    """SHA-256 over the project's code, templates, styles and fonts and the shaping libraries'
+    versions: any change to these can change an edition's bytes."""
+    digest = hashlib.sha256()
+    for folder in CODE_FOLDERS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for library in SHAPING_LIBRARIES:
+        try:
+            digest.update(f"{library}=={version(library)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{library} missing\0".encode())
+    return digest.hexdigest()
+
+
+def input_fingerprint(inputs: DocumentInputs, paper: str | None, code: str) -> str:
+    """The fingerprint of one edition: its inputs, the paper chosen and the code."""
+    digest = hashlib.sha256()
+    for part in (inputs.source, inputs.errata, inputs.edition):
+        digest.update(b"\1" if part is None else b"\2" + hashlib.sha256(part.data).digest())
+    digest.update(f"paper={paper or ''}\0code={code}".encode())
+    return digest.hexdigest()
+
+
+def stamp_bytes(document: str, fingerprints: Mapping[str, str], sizes: Mapping[str, int]) -> bytes:
+    """The build stamp: which document the folder holds, each format's fingerprint, and the
+    size of each file (a file removed or replaced by hand makes the edition out of date)."""
+    stamp = {
+        "stamp": STAMP_VERSION,
+        "document": document,
+        "formats": dict(sorted(fingerprints.items())),
+        "files": dict(sorted(sizes.items())),
+    }
+    return (json.dumps(stamp, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def read_stamp(out_dir: Path) -> dict | None:
+    try:
+        stamp = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp if isinstance(stamp, dict) and stamp.get("stamp") == STAMP_VERSION else None
+
+
+def build_one(inputs: DocumentInputs, formats: Sequence[str], paper: str | None = None) -> Edition:
+    """Build the requested editions of one document (see the module docstring)."""
+    from pipeline.pipeline import prepare_inputs
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or (paper is not None and paper not in PAPER_SIZES):
+        raise ValueError(f"unknown format or paper: {unknown or paper}")
+    doc, ctx = prepare_inputs(inputs)
+    if paper:
+        ctx = replace(ctx, settings=replace(ctx.settings, paper=paper))
+    files: dict[str, bytes] = {}
+
+    from pipeline.writers import reports
+    from pipeline.writers.pagemap import page_starts_from_layout
+    from pipeline.writers.pdf import render_print, write_pdf
+
+    # One print layout serves the PDF, the errata files' page column and the page-list.
+    try:
+        rendered = render_print(doc, ctx)
+    except PipelineError as error:
+        if "pdf" in formats:
+            raise
+        # An ebook alone does not depend on the print layout succeeding: it is built without
+        # a page-list (and without claiming page navigation), and the reason is logged.
+        LOGGER.warning("no page-list: the print layout failed: %s", error)
+        rendered = None
+    if "pdf" in formats and rendered is not None:
+        pages: dict[str, int] = {}
+        for number, page in enumerate(rendered.pages, start=1):
+            for anchor in page.anchors:
+                pages.setdefault(anchor, number)
+        files[f"{ctx.id}.pdf"] = write_pdf(doc, ctx, rendered)
+        files["errata.json"] = reports.errata_json(doc, pages)
+        files["errata.csv"] = reports.errata_csv(doc, pages)
+        files["normalisation.json"] = reports.normalisation_json(doc)
+    if "epub" in formats:
+        from pipeline.writers.epub import write_epub
+
+        starts = page_starts_from_layout(doc, rendered) if rendered is not None else ()
+        files[f"{ctx.id}.epub"] = write_epub(doc, ctx, starts)
+    return Edition(id=ctx.id, files=files, code=code_fingerprint())
