@@ -395,7 +395,7 @@ def run_cluster(jobs: Sequence[Job], request: BatchRequest, started: Started) ->
                 pure=False,
             )
             futures[future] = job
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             job = futures[future]
             try:
                 yield job, future.result()

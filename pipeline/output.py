@@ -21,6 +21,7 @@ import ctypes
 import errno
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -30,6 +31,9 @@ from pathlib import Path
 from pipeline.errors import PipelineError
 
 STAGING = "staging"
+# What an earlier version of the pipeline left when killed mid-write (`.errata.json.x1y2.tmp`):
+# never carried into a new set.
+LEFTOVER_FILE = re.compile(r"\..+\.tmp")
 RETIRED = "retired"
 
 _RENAME_EXCHANGE = 2
@@ -102,8 +106,11 @@ def locked(out_dir: Path) -> Iterator[None]:
 
 
 def _link_tree(source: Path, target: Path) -> None:
-    """Hard-link every file under `source` into `target` (same names), making folders."""
+    """Hard-link every file under `source` into `target` (same names), making folders;
+    leftovers of killed writes stay behind."""
     for entry in source.iterdir():
+        if LEFTOVER_FILE.fullmatch(entry.name):
+            continue
         destination = target / entry.name
         if entry.is_symlink():
             os.symlink(os.readlink(entry), destination)
@@ -148,7 +155,11 @@ def check_owned(out_dir: Path, owned: Callable[[str], bool]) -> None:
     the whole folder, so `--out ~` must not take the user's home with it."""
     if not out_dir.is_dir():
         return
-    foreign = sorted(entry.name for entry in out_dir.iterdir() if not owned(entry.name))
+    foreign = sorted(
+        entry.name
+        for entry in out_dir.iterdir()
+        if not owned(entry.name) and not LEFTOVER_FILE.fullmatch(entry.name)
+    )
     if foreign:
         shown = ", ".join(foreign[:3]) + (" …" if len(foreign) > 3 else "")
         raise PipelineError(
@@ -170,6 +181,7 @@ def publish(
     names in `remove`, in one step. `owned` says which names may be in an edition's folder;
     `also(out_dir)`, called under the lock, gives files that depend on what the folder holds
     then (the build stamp). Raises PipelineError when the folder cannot be written."""
+    out_dir = Path(out_dir)
     check_targets(out_dir, files)
     check_owned(out_dir, owned)
     # Work on the real folder: swapping a symlink would swap the link, not the edition.
