@@ -42,7 +42,28 @@ class Editorial:
     text: str
 
 
-Inline = Text | NoteRef | Editorial
+@dataclass(frozen=True, slots=True)
+class Intervention:
+    """Words of the edition that an editor's decision accounts for: `correction` is the id of
+    its entry in `Document.corrections`, `kind` how the editions show it (see
+    `stages/errata.py`, KINDS):
+
+    - "emend": the edition's reading in place of the source's, listed in the editorial note;
+    - "regularise": the same, silently, counted by its declared class;
+    - "supply": words the editors add, printed in angle brackets ⟨ ⟩;
+    - "sic": the source's reading kept, followed by the editors' ⟨sic⟩;
+    - "keep": the source's reading considered and kept as it is.
+
+    `content` is what the edition prints of the record's own words here (empty where an
+    emendation deleted them); the brackets of "supply" and "sic" are the writers' to add.
+    """
+
+    correction: str
+    kind: str
+    content: Inlines
+
+
+Inline = Text | NoteRef | Editorial | Intervention
 Inlines = tuple[Inline, ...]
 
 
@@ -61,6 +82,7 @@ class Paragraph:
     speaker: str | None = None
     line: int = 0
     id: str = ""
+    number: int = 0  # paragraph number, for citation (see stages/numbering.py); 0: not counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +100,10 @@ class Turn:
     punctuation: str = "."
     line: int = 0
     id: str = ""
+    number: int = 0
+    # Corrections (ids) whose words are in the label: the label is plain text, so they are
+    # recorded here rather than as Intervention nodes.
+    label_corrections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +113,7 @@ class Omission:
     content: Inlines
     line: int = 0
     id: str = ""
+    number: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +132,7 @@ class Closing:
     content: Inlines
     line: int = 0
     id: str = ""
+    number: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +146,7 @@ class Field:
     separator: str = ":"
     line: int = 0
     id: str = ""
+    label_corrections: tuple[str, ...] = ()  # as Turn.label_corrections
 
 
 Block = Paragraph | Turn | Omission | Subheading | Closing | Field
@@ -170,11 +199,19 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Correction:
-    """One errata entry as applied: what the source read, what the edition reads, and where.
+    """One errata entry as applied: the decision, what the source read and the edition reads,
+    and where it stands in both.
 
-    `line`/`column` point into the source file; `session` and `paragraph` (document-wide
-    ordinal of body blocks, 1-based; 0 in the header or the notes) locate it in the edition;
-    `block_id` is the id of the block or note that holds it.
+    `find`/`replace` are the entry's whole texts (context included); `source_reading` and
+    `reading` are the words it is about, in the source and in the edition (the lemma an
+    apparatus prints; `reading` is empty for a deletion, `source_reading` for a supplied word).
+    `line`/`column` point into the source file, `errata_line` into errata.toml.
+
+    Where it falls in the edition (set by `stages/locate.py` from the Intervention node):
+    `block_id` is the id of the block, heading or note that holds it ("title" for the title
+    block); `session` the id of its session ("" in the header or the notes); `paragraph` the
+    number of the body paragraph holding it (0 elsewhere); `note_number` the note holding it
+    (0 outside notes); `in_label` whether it changed a speaker's or a field's label.
     """
 
     id: str
@@ -187,6 +224,16 @@ class Correction:
     session: str = ""
     paragraph: int = 0
     block_id: str = ""
+    kind: str = "emend"
+    category: str = ""  # the declared class of a regularisation
+    by: str = ""
+    date: str = ""
+    status: str = "accepted"
+    reading: str = ""
+    source_reading: str = ""
+    errata_line: int = 0
+    note_number: int = 0
+    in_label: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,13 +294,30 @@ class Document:
     corrections: tuple[Correction, ...] = ()
     typography: tuple[RuleReport, ...] = ()
     source_path: str = ""
+    # Declared classes of silent regularisation (name, description), from errata.toml.
+    regularisation_classes: tuple[tuple[str, str], ...] = ()
+    source_sha256: str = ""  # of source.txt as received, for the audit and the colophon
 
 
 # --- helpers shared by stages and writers ------------------------------------------------------
 
 
+# How the editions mark the editors' own additions (one table: writers and the audit read it).
+# Angle brackets for supplied words, as in critical editions (the Leiden conventions), because
+# square brackets in these records are the source's own.
+SUPPLIED_OPEN = "\u27e8"
+SUPPLIED_CLOSE = "\u27e9"
+SIC = "sic"
+
+
+def supplied(text: str) -> str:
+    return f"{SUPPLIED_OPEN}{text}{SUPPLIED_CLOSE}"
+
+
 def inline_text(content: Iterable[Inline], *, brackets: bool = True) -> str:
-    """The words a reader sees: text and editorial insertions (in brackets), no note calls."""
+    """The words a reader sees: text, editorial insertions (in their brackets), the editors'
+    supplied words and ⟨sic⟩ (in angle brackets); no note calls. `brackets=False` gives the
+    words alone: no brackets of either kind and no ⟨sic⟩."""
     parts: list[str] = []
     for node in content:
         match node:
@@ -263,6 +327,13 @@ def inline_text(content: Iterable[Inline], *, brackets: bool = True) -> str:
                 parts.append(f"[{text}]" if brackets else text)
             case NoteRef():
                 pass
+            case Intervention(kind=kind, content=inner):
+                words = inline_text(inner, brackets=brackets)
+                if brackets and kind == "supply":
+                    words = supplied(words)
+                elif brackets and kind == "sic":
+                    words = f"{words} {supplied(SIC)}"
+                parts.append(words)
     return "".join(parts)
 
 
@@ -291,6 +362,31 @@ def note_refs(content: Iterable[Inline]) -> Iterator[int]:
     for node in content:
         if isinstance(node, NoteRef):
             yield node.number
+        elif isinstance(node, Intervention):
+            yield from note_refs(node.content)
+
+
+def interventions(content: Iterable[Inline]) -> Iterator[Intervention]:
+    """Every Intervention node in `content`, in reading order."""
+    for node in content:
+        if isinstance(node, Intervention):
+            yield node
+            yield from interventions(node.content)
+
+
+def all_inlines(doc: Document) -> Iterator[Inlines]:
+    """Every inline sequence of the document in reading order: title, date line, header, then
+    each session's heading and blocks, then the notes' paragraphs."""
+    yield doc.header.title
+    yield doc.header.dateline
+    for block in doc.header.blocks:
+        yield block.content
+    for session in doc.sessions:
+        yield session.heading
+        for block in session.blocks:
+            yield block.content
+    for note in doc.notes:
+        yield from note.paragraphs
 
 
 def map_inlines(doc: Document, fn: Callable[[Inlines], Inlines]) -> Document:
@@ -331,6 +427,7 @@ __all__ = [
     "Header",
     "Inline",
     "Inlines",
+    "Intervention",
     "Meta",
     "Note",
     "NoteRef",
@@ -342,9 +439,11 @@ __all__ = [
     "Text",
     "Time",
     "Turn",
+    "all_inlines",
     "block_text",
     "body_blocks",
     "inline_text",
+    "interventions",
     "map_inlines",
     "note_refs",
     "speakers",

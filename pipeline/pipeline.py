@@ -7,10 +7,14 @@ The order of the stages is data, each entry with the reason it sits where it doe
                                         sees it, export junk included
     clean       text → text             after errata, before parsing: junk out, note markers
                                         become tokens; lines keep their numbers
-    parse       text → Document         headings, turns, notes; checks note calls ↔ bodies
+    parse       text → Document         headings, turns, notes; checks note calls ↔ bodies;
+                                        errata marks become Intervention nodes
     metadata    Document → Document     edition.toml over what the text says
-    typography  Document → Document     on text runs only, so brackets and calls are protected
-    locate      Document → Document     last: names each fix's place by the headings as printed
+    attach      Document → Document     right after parsing: each Intervention gets its entry
+    numbering   Document → Document     paragraph numbers, from the text alone (citations)
+    typography  Document → Document     on text runs only, so brackets and calls are protected;
+                                        interventions keep their words through every rule
+    locate      Document → Document     last: reads each entry's place off the finished tree
 
 A document folder is `sources/<id>/` holding `source.txt` and optionally `errata.toml`,
 `edition.toml` and `words.txt`.
@@ -18,15 +22,18 @@ A document folder is `sources/<id>/` holding `source.txt` and optionally `errata
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 
 from pipeline.context import Context
 from pipeline.inputs import DocumentInputs, decoded, document_folder, read_inputs, slug
 from pipeline.metadata import EditionFile, merge_meta, parse_edition
-from pipeline.model import Correction, Document, inline_text
+from pipeline.model import Document
 from pipeline.stages.clean import clean
-from pipeline.stages.errata import apply_errata, parse_errata
+from pipeline.stages.errata import Errata, apply_errata, check_release, parse_errata_file
+from pipeline.stages.locate import attach_corrections, locate_corrections
+from pipeline.stages.numbering import number_paragraphs
 from pipeline.stages.parse import parse
 from pipeline.stages.read import decode
 from pipeline.stages.typography import apply_typography
@@ -62,49 +69,41 @@ def resolve(path: Path) -> Context:
     return context_for(read_inputs(path))
 
 
-def locate_corrections(doc: Document) -> Document:
-    """Say where each applied fix falls in the edition: session, paragraph number, block id.
-
-    Every element starts on a known source line; a fix belongs to the last element starting
-    on or before its own line (a note's later paragraphs, the date line under the title)."""
-    where: dict[int, tuple[str, int, str]] = {doc.header.line: ("", 0, "title")}
-    for block in doc.header.blocks:
-        where[block.line] = ("", 0, block.id)
-    paragraph = 0
-    for session in doc.sessions:
-        heading = inline_text(session.heading)
-        if session.line:
-            where[session.line] = (heading, 0, session.id)
-        for block in session.blocks:
-            paragraph += 1
-            where[block.line] = (heading, paragraph, block.id)
-    for note in doc.notes:
-        where[note.line] = ("", 0, note.id)
-    located: list[Correction] = []
-    for correction in doc.corrections:
-        candidates = [ln for ln in where if ln <= correction.line]
-        session, paragraph, block_id = where[max(candidates)] if candidates else ("", 0, "")
-        located.append(replace(correction, session=session, paragraph=paragraph, block_id=block_id))
-    return replace(doc, corrections=tuple(located))
-
-
-def prepare_inputs(inputs: DocumentInputs, *, typography: bool = True) -> tuple[Document, Context]:
+def prepare_inputs(
+    inputs: DocumentInputs, *, typography: bool = True, release: bool = False
+) -> tuple[Document, Context]:
     """Run every stage on one document's read inputs; `typography=False` stops before the house
-    style, to show the text as read (after errata) for inspection and auditing."""
+    style, to show the text as read (after errata) for inspection and auditing. `release`
+    refuses errata entries that are still proposed."""
     ctx = context_for(inputs)
     text = decode(inputs.source.data, encoding=ctx.settings.encoding, path=ctx.source)
     errata_path = inputs.errata.path if inputs.errata else (ctx.errata or "errata.toml")
-    fixes = parse_errata(decoded(inputs.errata, "errata"), errata_path) if inputs.errata else ()
-    text, corrections = apply_errata(text, fixes, errata_path=errata_path, source_path=ctx.source)
+    errata = (
+        parse_errata_file(decoded(inputs.errata, "errata"), errata_path)
+        if inputs.errata
+        else Errata()
+    )
+    if release:
+        check_release(errata.fixes, errata_path)
+    text, corrections = apply_errata(
+        text, errata.fixes, errata_path=errata_path, source_path=ctx.source
+    )
     doc = parse(clean(text, ctx.source), hints=ctx.settings.hints, path=ctx.source)
     doc = replace(
-        doc, meta=merge_meta(doc.meta, _edition(inputs).meta, ctx.id), corrections=corrections
+        doc,
+        meta=merge_meta(doc.meta, _edition(inputs).meta, ctx.id),
+        corrections=corrections,
+        regularisation_classes=errata.classes,
+        source_sha256=hashlib.sha256(inputs.source.data).hexdigest(),
     )
+    doc = number_paragraphs(attach_corrections(doc))
     if typography:
         doc = apply_typography(doc)
     return locate_corrections(doc), ctx
 
 
-def prepare(path: Path, *, typography: bool = True) -> tuple[Document, Context]:
+def prepare(
+    path: Path, *, typography: bool = True, release: bool = False
+) -> tuple[Document, Context]:
     """Read a document folder or `.txt` and run every stage on it (see `prepare_inputs`)."""
-    return prepare_inputs(read_inputs(path), typography=typography)
+    return prepare_inputs(read_inputs(path), typography=typography, release=release)

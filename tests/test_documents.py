@@ -131,7 +131,13 @@ def test_1973_errata_are_applied_and_sic_is_kept():
     ids = {c.id for c in final.corrections}
     assert {"spheres", "the-morning", "general-secretary-1", "general-secretary-2"} <= ids
     by_id = {c.id: c for c in final.corrections}
-    assert by_id["spheres"].session.startswith("Evening meeting")
+    # issue 14 §3: `session` is the session's id, one meaning; the paragraph number runs
+    # through the whole record, and the correction sits in the block that carries it.
+    evening = final.sessions[1]
+    assert inline_text(evening.heading).startswith("Evening meeting")
+    assert by_id["spheres"].session == evening.id
+    holder = next(b for b in evening.blocks if b.id == by_id["spheres"].block_id)
+    assert holder.number == by_id["spheres"].paragraph
     assert by_id["spheres"].paragraph == int(by_id["spheres"].block_id[1:])
 
 
@@ -146,7 +152,7 @@ def test_no_word_of_a_body_paragraph_is_lost(documents):
     _, read, _, ctx = documents
     from pipeline.stages.errata import apply_errata, load_errata
 
-    source, _ = apply_errata(read_source(ctx.source), load_errata(ctx.errata))
+    source, _ = apply_errata(read_source(ctx.source), load_errata(ctx.errata), marked=False)
     source_words = _words(re.sub("\ue000\\d+\ue002|\ue001\\d+\ue002", " ", clean(source)))
     model_text = [inline_text(read.header.title), inline_text(read.header.dateline)]
     model_text += [block_text(b) for b in read.header.blocks]

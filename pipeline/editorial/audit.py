@@ -46,18 +46,23 @@ from lxml import etree
 from pipeline.context import PROJECT_ROOT
 from pipeline.errors import PipelineError
 from pipeline.model import (
+    SIC,
+    SUPPLIED_CLOSE,
+    SUPPLIED_OPEN,
     Closing,
     Correction,
     Document,
     Editorial,
     Field,
     Inlines,
+    Intervention,
     NoteRef,
     Omission,
     Paragraph,
     Subheading,
     Text,
     Turn,
+    supplied,
 )
 from pipeline.rules.typography import EN_DASH, NBSP
 from pipeline.stages.clean import NOTE_BODY_TOKEN, NOTE_REF_TOKEN, clean_line
@@ -250,7 +255,11 @@ class Unit:
     note: int = 0  # the note number, for a note paragraph
 
 
-def _inline_pieces(content: Inlines, caps: bool = False) -> list[tuple[str, str]]:
+def _inline_pieces(
+    content: Inlines, caps: bool = False, marks: bool = True
+) -> list[tuple[str, str]]:
+    """(text, role) pieces of inline content; `marks` adds the editors' angle brackets and
+    ⟨sic⟩ as the editions print them (the source → model step compares words without them)."""
     role = "caps" if caps else ""
     pieces: list[tuple[str, str]] = []
     for node in content:
@@ -261,46 +270,60 @@ def _inline_pieces(content: Inlines, caps: bool = False) -> list[tuple[str, str]
                 pieces.append((f"[{text}]", role))
             case NoteRef(number):
                 pieces.append((str(number), "call"))
+            case Intervention(kind=kind, content=inner):
+                words = _inline_pieces(inner, caps, marks)
+                if marks and kind == "supply":
+                    words = [(SUPPLIED_OPEN, role), *words, (SUPPLIED_CLOSE, role)]
+                elif marks and kind == "sic":
+                    words = [*words, (f" {supplied(SIC)}", role)]
+                pieces.extend(words)
     return pieces
 
 
-def _block_pieces(block: object) -> list[tuple[str, str]]:
+def _block_pieces(block: object, marks: bool = True) -> list[tuple[str, str]]:
     # Mirrors pipeline/writers/html.py: labels and captions are set in small capitals in print.
     match block:
         case Turn(label=label, punctuation=punctuation, content=content):
-            return [(f"{label}{punctuation}", "caps"), (" ", ""), *_inline_pieces(content)]
+            return [
+                (f"{label}{punctuation}", "caps"),
+                (" ", ""),
+                *_inline_pieces(content, marks=marks),
+            ]
         case Field(label=label, separator=separator, content=content):
             if not content:
                 return [(f"{label}{separator}", "caps")]
             if separator == ":":
-                return [(f"{label}:", ""), (" ", ""), *_inline_pieces(content)]
-            return [(f"{label} {separator} ", ""), *_inline_pieces(content)]
+                return [(f"{label}:", ""), (" ", ""), *_inline_pieces(content, marks=marks)]
+            return [(f"{label} {separator} ", ""), *_inline_pieces(content, marks=marks)]
         case Subheading(content=content):
-            return _inline_pieces(content, caps=True)
+            return _inline_pieces(content, caps=True, marks=marks)
         case Paragraph(content=content) | Omission(content=content) | Closing(content=content):
-            return _inline_pieces(content)
+            return _inline_pieces(content, marks=marks)
     raise TypeError(f"not a block: {block!r}")
 
 
-def model_units(doc: Document, dateline_line: int = 0) -> list[Unit]:
-    """The model in the order the source gives it: header, sessions, then the notes."""
-    units = [Unit("title", doc.header.line, tuple(_inline_pieces(doc.header.title)))]
+def model_units(doc: Document, dateline_line: int = 0, marks: bool = True) -> list[Unit]:
+    """The model in the order the source gives it: header, sessions, then the notes.
+    `marks`: with the editors' angle brackets and ⟨sic⟩, as printed."""
+
+    def pieces(content: Inlines) -> tuple[tuple[str, str], ...]:
+        return tuple(_inline_pieces(content, marks=marks))
+
+    units = [Unit("title", doc.header.line, pieces(doc.header.title))]
     if doc.header.dateline:
-        units.append(Unit("dateline", dateline_line, tuple(_inline_pieces(doc.header.dateline))))
+        units.append(Unit("dateline", dateline_line, pieces(doc.header.dateline)))
     for block in doc.header.blocks:
-        units.append(Unit("header", block.line, tuple(_block_pieces(block))))
+        units.append(Unit("header", block.line, tuple(_block_pieces(block, marks))))
     for session in doc.sessions:
         if session.heading:
-            units.append(Unit("heading", session.line, tuple(_inline_pieces(session.heading))))
+            units.append(Unit("heading", session.line, pieces(session.heading)))
         for block in session.blocks:
             units.append(
-                Unit(type(block).__name__.lower(), block.line, tuple(_block_pieces(block)))
+                Unit(type(block).__name__.lower(), block.line, tuple(_block_pieces(block, marks)))
             )
     for note in doc.notes:
         for offset, paragraph in enumerate(note.paragraphs):
-            units.append(
-                Unit("note", note.line + offset, tuple(_inline_pieces(paragraph)), note.number)
-            )
+            units.append(Unit("note", note.line + offset, pieces(paragraph), note.number))
     return units
 
 
@@ -516,7 +539,7 @@ def audit_source(
     tally = _Tally()
     as_read, corrected = source_words(source_text, doc_final.corrections, source_name, tally)
     dateline = _dateline_line(source_text, doc_read)
-    read_units = model_units(doc_read, dateline)
+    read_units = model_units(doc_read, dateline, marks=False)
     model: list[Word] = []
     for unit in read_units:
         pieces = [(t, r) for t, r in unit.pieces if r != "call"]
@@ -537,7 +560,7 @@ def audit_source(
             )
         )
     # Typography: the model as read against the finished model, unit by unit (same structure).
-    final_units = model_units(doc_final, dateline)
+    final_units = model_units(doc_final, dateline, marks=False)
     if len(final_units) != len(read_units):
         raise PipelineError("the finished model has other blocks than the model as read")
     for read_unit, final_unit in zip(read_units, final_units, strict=True):

@@ -1,37 +1,89 @@
-"""Turn the source text and its errata list into the corrected text and a record of each fix.
+"""Turn the source text and its errata list into the edited text, with each intervention marked.
 
-`sources/<id>/errata.toml` is an array of `[[fix]]` tables:
+`sources/<id>/errata.toml` holds an optional `[classes]` table and an array of `[[fix]]` tables:
+
+    [classes]                                       # declared classes of silent regularisation
+    names = "Spellings of personal names are made consistent."
 
     [[fix]]
-    id = "spheres"                                  # unique name, used in reports
+    id = "spheres"                                  # unique name, used in reports and links
+    kind = "emend"                                  # see KINDS (default "emend")
     find = "economic and other spehres"             # exact source text, unique in the file
-    replace = "economic and other spheres"
-    reason = "typo"                                 # typo, missing word, punctuation …
+    replace = "economic and other spheres"          # emend, regularise, supply
+    reason = "typo"                                 # why (regularise: the class says it)
     note = "optional remark for the editorial note"
+    class = "names"                                 # regularise only: a declared class
+    reading = "spehres"                             # sic, keep: the words of `find` meant
+    by = "S. Radchenko"                             # who made the decision
+    date = "2026-11-28"                             # when (ISO)
+    status = "accepted"                             # "proposed" or "accepted" (default)
 
 `find` is matched against the source as the editor sees it in `source.txt` (after decoding
 only: export junk such as `[bookmark: …]` is still there), so an entry can be written by copying
 from the file. Application is strict, because every departure from the source must be declared
 exactly once: an entry that matches zero times or more than once, or overlaps another entry,
 stops the build with a message naming the entry.
+
+The words each entry accounts for are wrapped in intervention marks (tokens.py), which survive
+cleaning and become `Intervention` nodes when the text is parsed: writers read the span from the
+model and never search the text for it again (issue 14).
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import PipelineError, parse_toml
 from pipeline.model import Correction
+from pipeline.stages.tokens import INTERVENTION_CLOSE, RESERVED, RESERVED_RANGE, intervention_open
 
-FIELDS = {"id": True, "find": True, "replace": True, "reason": True, "note": False}
-"""Allowed keys of a `[[fix]]` table, and whether each is required."""
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A kind of intervention: what it does to the text and how the editions show it."""
+
+    name: str
+    changes_text: bool
+    shown: str  # how a reader of the edition can tell
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("emend", True, "the edition's reading, listed with the source's in the editorial note"),
+    Kind("regularise", True, "silently, counted by its declared class in the editorial note"),
+    Kind("supply", True, "the words the editors supply, in angle brackets ⟨ ⟩"),
+    Kind("sic", False, "the source's reading kept, followed by the editors' ⟨sic⟩"),
+    Kind("keep", False, "the source's reading kept as it is, recorded in the editorial note"),
+)
+KIND_NAMES = tuple(kind.name for kind in KINDS)
+STATUSES = ("accepted", "proposed")
+
+# key → (allowed for these kinds, required for these kinds)
+_ALL = frozenset(KIND_NAMES)
+_CHANGING = frozenset({"emend", "regularise", "supply"})
+FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "id": (_ALL, _ALL),
+    "kind": (_ALL, frozenset()),
+    "find": (_ALL, _ALL),
+    "replace": (_CHANGING, _CHANGING),
+    "reason": (_ALL, _ALL - {"regularise"}),
+    "note": (_ALL, frozenset()),
+    "class": (frozenset({"regularise"}), frozenset({"regularise"})),
+    "reading": (frozenset({"sic", "keep"}), frozenset()),
+    "by": (_ALL, frozenset()),
+    "date": (_ALL, frozenset()),
+    "status": (_ALL, frozenset()),
+}
+"""Allowed keys of a `[[fix]]` table, the kinds each is allowed for and required for."""
 
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """One declared correction as written in the errata file (`line`: its `[[fix]]` header)."""
+    """One declared intervention as written in the errata file (`line`: its `[[fix]]` header)."""
 
     id: str
     find: str
@@ -39,17 +91,122 @@ class Fix:
     reason: str
     note: str = ""
     line: int = 0
+    kind: str = "emend"
+    category: str = ""
+    reading: str = ""
+    by: str = ""
+    date: str = ""
+    status: str = "accepted"
 
 
-def parse_errata(text: str, path: Path | str = "errata.toml") -> tuple[Fix, ...]:
+@dataclass(frozen=True, slots=True)
+class Errata:
+    """A parsed errata file: its declared regularisation classes and its entries."""
+
+    classes: tuple[tuple[str, str], ...] = ()
+    fixes: tuple[Fix, ...] = ()
+
+
+def _check_entry(entry: dict[str, Any], label: str, path: Path | str, line: int | None) -> str:
+    kind = entry.get("kind", "emend")
+    if not isinstance(kind, str) or kind not in KIND_NAMES:
+        raise PipelineError(
+            f"{label}: kind must be one of {', '.join(KIND_NAMES)} (got {kind!r})", path, line
+        )
+    for key in entry:
+        if key not in FIELDS:
+            raise PipelineError(
+                f"{label}: unknown key {key!r} (allowed: {', '.join(FIELDS)})", path, line
+            )
+        if kind not in FIELDS[key][0]:
+            raise PipelineError(f"{label}: {key!r} does not apply to kind {kind!r}", path, line)
+    for key, (_, required) in FIELDS.items():
+        value = entry.get(key)
+        if value is None:
+            if kind in required:
+                raise PipelineError(f"{label}: missing key {key!r}", path, line)
+            continue
+        if not isinstance(value, str):
+            raise PipelineError(f"{label}: {key!r} must be a string", path, line)
+        if key in ("id", "find", "reason", "class", "reading") and not value.strip():
+            raise PipelineError(f"{label}: {key!r} must not be empty", path, line)
+        if key in ("find", "replace", "reading") and "\n" in value:
+            # A paragraph is one line of the source; keeping line counts stable keeps
+            # every later message pointing at the right line.
+            raise PipelineError(f"{label}: {key!r} must not span lines", path, line)
+        if key in ("find", "replace") and (found := RESERVED.search(value)):
+            raise PipelineError(
+                f"{label}: {key!r} holds U+{ord(found.group()):04X}, one of the private-use "
+                f"characters {RESERVED_RANGE} the pipeline reserves for its own marks",
+                path,
+                line,
+            )
+    return kind
+
+
+def _check_values(fix: Fix, label: str, classes: dict[str, str], path: Path | str) -> None:
+    line = fix.line or None
+    if fix.kind in _CHANGING and fix.find == fix.replace:
+        raise PipelineError(f"{label}: `replace` is the same as `find`", path, line)
+    if fix.kind == "supply" and _insertion(fix.find, fix.replace) is None:
+        raise PipelineError(
+            f"{label}: a `supply` entry only adds words: `replace` must be `find` with words "
+            "inserted at one place",
+            path,
+            line,
+        )
+    if fix.kind == "regularise" and fix.category not in classes:
+        declared = ", ".join(classes) or "none"
+        raise PipelineError(
+            f"{label}: class {fix.category!r} is not declared in [classes] (declared: {declared})",
+            path,
+            line,
+        )
+    if fix.reading and fix.find.count(fix.reading) != 1:
+        raise PipelineError(
+            f"{label}: `reading` {fix.reading!r} must occur exactly once in `find`", path, line
+        )
+    if fix.status not in STATUSES:
+        raise PipelineError(
+            f"{label}: status must be one of {', '.join(STATUSES)} (got {fix.status!r})",
+            path,
+            line,
+        )
+    if fix.date:
+        try:
+            datetime.date.fromisoformat(fix.date)
+        except ValueError:
+            raise PipelineError(
+                f"{label}: date must be an ISO date like 2026-11-28 (got {fix.date!r})", path, line
+            ) from None
+
+
+def _classes(data: dict[str, Any], path: Path | str, text: str) -> dict[str, str]:
+    table = data.get("classes", {})
+    line = next((i + 1 for i, ln in enumerate(text.split("\n")) if ln.strip() == "[classes]"), None)
+    if not isinstance(table, dict) or not all(
+        isinstance(v, str) and v.strip() for v in table.values()
+    ):
+        raise PipelineError(
+            "[classes] must map each class name to a description of what it regularises",
+            path,
+            line,
+        )
+    return dict(table)
+
+
+def parse_errata_file(text: str, path: Path | str = "errata.toml") -> Errata:
     """Read and check an errata file's text; every problem names the file and the entry's line."""
     data = parse_toml(text, path)
     header_lines = [i + 1 for i, ln in enumerate(text.split("\n")) if ln.strip() == "[[fix]]"]
-    unknown = sorted(set(data) - {"fix"})
+    unknown = sorted(set(data) - {"fix", "classes"})
     if unknown:
         raise PipelineError(
-            f"unknown top-level key {unknown[0]!r}: an errata file holds only [[fix]] tables", path
+            f"unknown top-level key {unknown[0]!r}: an errata file holds a [classes] table and"
+            " [[fix]] tables",
+            path,
         )
+    classes = _classes(data, path, text)
     entries = data.get("fix", [])
     if not isinstance(entries, list):
         raise PipelineError("`fix` must be an array of tables, written [[fix]]", path)
@@ -61,43 +218,35 @@ def parse_errata(text: str, path: Path | str = "errata.toml") -> tuple[Fix, ...]
         label = f"fix {name!r}" if isinstance(name, str) and name else f"fix #{index + 1}"
         if not isinstance(entry, dict):
             raise PipelineError(f"{label}: must be a table", path, line)
-        for key in entry:
-            if key not in FIELDS:
-                raise PipelineError(
-                    f"{label}: unknown key {key!r} (allowed: {', '.join(FIELDS)})", path, line
-                )
-        for key, required in FIELDS.items():
-            value = entry.get(key)
-            if value is None:
-                if required:
-                    raise PipelineError(f"{label}: missing key {key!r}", path, line)
-                continue
-            if not isinstance(value, str):
-                raise PipelineError(f"{label}: {key!r} must be a string", path, line)
-            if key in ("id", "find", "reason") and not value.strip():
-                raise PipelineError(f"{label}: {key!r} must not be empty", path, line)
-            if key in ("find", "replace") and "\n" in value:
-                # A paragraph is one line of the source; keeping line counts stable keeps
-                # every later message pointing at the right line.
-                raise PipelineError(f"{label}: {key!r} must not span lines", path, line)
-        if entry["find"] == entry["replace"]:
-            raise PipelineError(f"{label}: `replace` is the same as `find`", path, line)
+        kind = _check_entry(entry, label, path, line)
         if entry["id"] in seen:
             raise PipelineError(
                 f"{label}: id already used by the entry at line {seen[entry['id']]}", path, line
             )
         seen[entry["id"]] = line or 0
-        fixes.append(
-            Fix(
-                id=entry["id"],
-                find=entry["find"],
-                replace=entry["replace"],
-                reason=entry["reason"],
-                note=entry.get("note", ""),
-                line=line or 0,
-            )
+        category = entry.get("class", "")
+        fix = Fix(
+            id=entry["id"],
+            find=entry["find"],
+            replace=entry.get("replace", entry["find"]),
+            reason=entry.get("reason") or classes.get(category, ""),
+            note=entry.get("note", ""),
+            line=line or 0,
+            kind=kind,
+            category=category,
+            reading=entry.get("reading", ""),
+            by=entry.get("by", ""),
+            date=entry.get("date", ""),
+            status=entry.get("status", "accepted"),
         )
-    return tuple(fixes)
+        _check_values(fix, label, classes, path)
+        fixes.append(fix)
+    return Errata(classes=tuple(classes.items()), fixes=tuple(fixes))
+
+
+def parse_errata(text: str, path: Path | str = "errata.toml") -> tuple[Fix, ...]:
+    """The entries of an errata file's text (see `parse_errata_file`)."""
+    return parse_errata_file(text, path).fixes
 
 
 def load_errata(path: Path) -> tuple[Fix, ...]:
@@ -109,6 +258,120 @@ def load_errata(path: Path) -> tuple[Fix, ...]:
     except (OSError, UnicodeDecodeError) as error:
         raise PipelineError(f"cannot read errata: {error}", path) from None
     return parse_errata(text, path)
+
+
+def check_release(fixes: tuple[Fix, ...], path: Path | str) -> None:
+    """A release build publishes only decisions: a proposed entry stops it, naming the entry."""
+    for fix in fixes:
+        if fix.status == "proposed":
+            raise PipelineError(
+                f'fix {fix.id!r} is still proposed; accept it (status = "accepted") or remove'
+                " it before a --release build",
+                path,
+                fix.line or None,
+            )
+
+
+# --- where in the text an entry's words are ----------------------------------------------------
+
+# Export junk and brackets are units a span never cuts: a note call is its bookmark and its
+# number, an editorial bracket is whole.
+_NOTE_CALL = re.compile(r"\[bookmark:[^\[\]\n]*\](?:\s*\[\d+\])?", re.IGNORECASE)
+_BRACKET = re.compile(r"\[[^\[\]\n]*\]")
+
+
+def _insertion(find: str, replace: str) -> tuple[int, int] | None:
+    """Where `replace` adds to `find` (start, stop in `replace`), if it only adds at one place."""
+    if len(replace) <= len(find):
+        return None
+    for start in range(len(find) + 1):
+        if find[:start] != replace[:start]:
+            break
+        stop = start + len(replace) - len(find)
+        if replace[stop:] == find[start:]:
+            return start, stop
+    return None
+
+
+def _common_ends(find: str, replace: str) -> tuple[int, int]:
+    """Lengths of the longest common prefix and suffix (not overlapping in either string)."""
+    shortest = min(len(find), len(replace))
+    prefix = 0
+    while prefix < shortest and find[prefix] == replace[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < shortest - prefix and find[-1 - suffix] == replace[-1 - suffix]:
+        suffix += 1
+    return prefix, suffix
+
+
+def _whole_words(text: str, start: int, stop: int) -> tuple[int, int]:
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while stop < len(text) and not text[stop].isspace():
+        stop += 1
+    return start, stop
+
+
+def _trim_spaces(text: str, start: int, stop: int) -> tuple[int, int]:
+    while start < stop and text[start].isspace():
+        start += 1
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
+    return start, stop
+
+
+def _respect_units(text: str, start: int, stop: int) -> tuple[int, int]:
+    """Move span edges out of note calls (the call stays outside, unless wholly inside) and
+    widen them to whole editorial brackets."""
+    for unit in _NOTE_CALL.finditer(text):
+        if unit.start() < start < unit.end():
+            start = unit.end()
+        if unit.start() < stop < unit.end():
+            stop = unit.start()
+    for unit in _BRACKET.finditer(_NOTE_CALL.sub(lambda m: "\0" * len(m.group()), text)):
+        if unit.start() < start < unit.end():
+            start = unit.start()
+        if unit.start() < stop < unit.end():
+            stop = unit.end()
+    return start, max(start, stop)
+
+
+def _span(fix: Fix) -> tuple[int, int]:
+    """The words of `fix.replace` the entry accounts for (start, stop): the changed words, the
+    inserted words of a `supply`, or the `reading` of a `sic` or `keep`."""
+    text = fix.replace
+    if fix.kind == "supply":
+        inserted = _insertion(fix.find, fix.replace)
+        assert inserted is not None  # checked when the file was read
+        start, stop = _trim_spaces(text, *inserted)
+    elif fix.kind in ("sic", "keep"):
+        reading = fix.reading or fix.find
+        start = text.index(reading)
+        start, stop = _trim_spaces(text, start, start + len(reading))
+    else:
+        prefix, suffix = _common_ends(fix.find, fix.replace)
+        start, stop = prefix, len(text) - suffix
+        deleted = fix.find[prefix : len(fix.find) - suffix]
+        # A deletion of whole words ("the the" → "the") is a point between words; one inside
+        # a word ("your" → "you") changed that word, which is then the reading.
+        if stop > start or not (deleted[:1].isspace() or deleted[-1:].isspace()):
+            start, stop = _whole_words(text, start, stop)
+            start, stop = _trim_spaces(text, start, stop)
+    return _respect_units(text, start, stop)
+
+
+def _source_reading(fix: Fix, start: int, stop: int) -> str:
+    """The source's words where the edition's span [start, stop) of `fix.replace` stands."""
+    if fix.kind == "supply":
+        return ""
+    if fix.kind in ("sic", "keep"):
+        return fix.replace[start:stop]
+    # The span covers the changed middle, so outside it both readings are the same text.
+    return fix.find[start : stop + len(fix.find) - len(fix.replace)]
+
+
+# --- applying ----------------------------------------------------------------------------------
 
 
 def _occurrences(text: str, find: str) -> list[int]:
@@ -125,15 +388,9 @@ def _line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def apply_errata(
-    text: str,
-    fixes: tuple[Fix, ...],
-    *,
-    errata_path: Path | str = "errata.toml",
-    source_path: Path | str = "source.txt",
-) -> tuple[str, tuple[Correction, ...]]:
-    """Apply every fix exactly once; return the corrected text and the corrections in source
-    order, each with the source line and column where it falls."""
+def _place(
+    text: str, fixes: tuple[Fix, ...], errata_path: Path | str, source_path: Path | str
+) -> list[tuple[int, int, Fix]]:
     placed: list[tuple[int, int, Fix]] = []
     for fix in fixes:
         starts = _occurrences(text, fix.find)
@@ -162,12 +419,33 @@ def apply_errata(
                 errata_path,
                 fix_b.line,
             )
+    return placed
+
+
+def apply_errata(
+    text: str,
+    fixes: tuple[Fix, ...],
+    *,
+    errata_path: Path | str = "errata.toml",
+    source_path: Path | str = "source.txt",
+    marked: bool = True,
+) -> tuple[str, tuple[Correction, ...]]:
+    """Apply every entry exactly once; return the edited text, with each entry's words wrapped
+    in intervention marks (mark K is the K-th correction returned; `marked=False` leaves them
+    out, for a reader of the text), and the corrections in source order, each with the source
+    line and column where its `find` starts."""
     pieces: list[str] = []
     corrections: list[Correction] = []
     cursor = 0
-    for start, end, fix in placed:
+    for start, end, fix in _place(text, fixes, errata_path, source_path):
         pieces.append(text[cursor:start])
-        pieces.append(fix.replace)
+        a, b = _span(fix)
+        index = len(corrections)
+        if marked:
+            pieces += [fix.replace[:a], intervention_open(index), fix.replace[a:b]]
+            pieces += [INTERVENTION_CLOSE, fix.replace[b:]]
+        else:
+            pieces.append(fix.replace)
         cursor = end
         line, column = _line_and_column(text, start)
         corrections.append(
@@ -179,6 +457,14 @@ def apply_errata(
                 note=fix.note,
                 line=line,
                 column=column,
+                kind=fix.kind,
+                category=fix.category,
+                by=fix.by,
+                date=fix.date,
+                status=fix.status,
+                reading=fix.replace[a:b],
+                source_reading=_source_reading(fix, a, b),
+                errata_line=fix.line,
             )
         )
     pieces.append(text[cursor:])

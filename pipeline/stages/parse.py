@@ -36,7 +36,9 @@ from pipeline.model import (
     Editorial,
     Field,
     Header,
+    Inline,
     Inlines,
+    Intervention,
     Meta,
     Note,
     NoteRef,
@@ -50,33 +52,72 @@ from pipeline.model import (
     block_text,
     note_refs,
 )
-from pipeline.stages.clean import NOTE_BODY_TOKEN, NOTE_REF_TOKEN
+from pipeline.stages.tokens import (
+    INTERVENTION_CLOSE,
+    INTERVENTION_START,
+    NOTE_BODY_TOKEN,
+    NOTE_REF_TOKEN,
+    plain_offset,
+    without_interventions,
+)
 
 # --- inline content ----------------------------------------------------------------------------
 
-_INLINE = re.compile(NOTE_REF_TOKEN.pattern + r"|\[([^\[\]\n]*)\]")
+_INLINE = re.compile(
+    NOTE_REF_TOKEN.pattern
+    + r"|\[([^\[\]\n]*)\]|"
+    + INTERVENTION_START.pattern
+    + "|"
+    + INTERVENTION_CLOSE
+)
 
 
 def parse_inlines(text: str) -> Inlines:
-    """Split a line into text runs, note references and bracketed editorial insertions."""
-    out: list[Text | NoteRef | Editorial] = []
+    """Split a line into text runs, note references, bracketed editorial insertions and the
+    interventions errata.py marked. An Intervention made here names its errata entry by
+    position ("0", "1", …); `stages/locate.py` gives it the entry's id and kind."""
+    out: list[Inline] = []
+    opened: list[tuple[str, int]] = []  # (entry position, where its content starts in `out`)
     cursor = 0
+
+    def close(position: str, start: int) -> None:
+        content = tuple(out[start:])
+        del out[start:]
+        out.append(Intervention(correction=position, kind="", content=content))
+
     for match in _INLINE.finditer(text):
         if match.start() > cursor:
             out.append(Text(text[cursor : match.start()]))
         if match.group(1) is not None:
             out.append(NoteRef(int(match.group(1))))
-        else:
+        elif match.group(2) is not None:
             out.append(Editorial(match.group(2)))
+        elif match.group(3) is not None:
+            opened.append((match.group(3), len(out)))
+        elif opened:
+            close(*opened.pop())
         cursor = match.end()
     if cursor < len(text):
         out.append(Text(text[cursor:]))
+    while opened:  # a mark whose end lies past the line's end (cannot happen: errata keep lines)
+        close(*opened.pop())
     return tuple(out)
 
 
 def _plain(text: str) -> str:
-    """The line without note tokens, for the classifiers below."""
-    return NOTE_REF_TOKEN.sub("", text).strip()
+    """The line without note tokens and intervention marks, for the classifiers below."""
+    return without_interventions(NOTE_REF_TOKEN.sub("", text)).strip()
+
+
+def _marks_in(text: str) -> tuple[str, ...]:
+    """The errata entry positions whose marks open in `text` (a label cut off its line)."""
+    return tuple(m.group(1) for m in INTERVENTION_START.finditer(text))
+
+
+def _split_plain(text: str, offset: int) -> tuple[str, str]:
+    """Cut a marked line where its plain reading has `offset` characters before the cut."""
+    cut = plain_offset(text, offset)
+    return text[:cut], text[cut:]
 
 
 # --- classifiers -------------------------------------------------------------------------------
@@ -250,6 +291,7 @@ class Label:
     label: str
     punctuation: str
     rest: str
+    corrections: tuple[str, ...] = ()  # errata entries (by position) with words in the label
 
 
 def match_label(text: str) -> Label | None:
@@ -311,12 +353,16 @@ class LabelJudge:
         return lowered[-1] in self.header_words or self.counts[label] >= 2
 
     def turn(self, text: str) -> Label | None:
-        # Clean lines carry no edge spaces, so the line itself is matched: what follows the
-        # label keeps its note tokens.
-        found = match_label(text)
-        if found is not None and self.believe(found.label):
+        # Clean lines carry no edge spaces, so the line itself is matched (without intervention
+        # marks): what follows the label keeps its note tokens and marks.
+        plain = without_interventions(text)
+        found = match_label(plain)
+        if found is None or not self.believe(found.label):
+            return None
+        if plain == text:
             return found
-        return None
+        head, rest = _split_plain(text, len(plain) - len(found.rest))
+        return Label(found.label, found.punctuation, rest, _marks_in(head))
 
 
 # --- the parser --------------------------------------------------------------------------------
@@ -335,18 +381,21 @@ def _header_field(text: str, line: int, id_: str) -> Block:
     plain = _plain(text)
     if plain.endswith(":") and len(plain) <= 80:
         # A note call after the colon ("Participants:[2]") is the field's only content.
-        return Field(
-            plain[:-1].strip(), parse_inlines(text[text.rindex(":") + 1 :]), ":", line, id_
-        )
-    dash = re.match(r"^(?P<label>[^–—:.;]{1,60}?)\s+[–—]\s+(?P<value>.+)$", text)
+        head, rest = text[: text.rindex(":")], text[text.rindex(":") + 1 :]
+        return Field(plain[:-1].strip(), parse_inlines(rest), ":", line, id_, _marks_in(head))
+    # Labels are matched on the line without intervention marks, and the line cut there.
+    unmarked = without_interventions(text)
+    dash = re.match(r"^(?P<label>[^–—:.;]{1,60}?)\s+[–—]\s+(?P<value>.+)$", unmarked)
     if dash and not dash.group("label").strip().endswith("."):
+        head, rest = _split_plain(text, dash.start("value"))
         return Field(
-            dash.group("label").strip(), parse_inlines(dash.group("value")), "–", line, id_
+            dash.group("label").strip(), parse_inlines(rest), "–", line, id_, _marks_in(head)
         )
-    colon = re.match(r"^(?P<label>[A-Z][\w ’'/-]{0,40}):\s+(?P<value>.+)$", text)
+    colon = re.match(r"^(?P<label>[A-Z][\w ’'/-]{0,40}):\s+(?P<value>.+)$", unmarked)
     if colon:
+        head, rest = _split_plain(text, colon.start("value"))
         return Field(
-            colon.group("label").strip(), parse_inlines(colon.group("value")), ":", line, id_
+            colon.group("label").strip(), parse_inlines(rest), ":", line, id_, _marks_in(head)
         )
     return Paragraph(parse_inlines(text), None, line, id_)
 
@@ -472,7 +521,13 @@ def parse(text: str, *, hints: ParseHints | None = None, path: Path | str = "<in
             speaker = speaker_of(turn.label, aliases)
             names.update({turn.label, speaker})
             block = Turn(
-                turn.label, speaker, parse_inlines(turn.rest), turn.punctuation, number, id_
+                turn.label,
+                speaker,
+                parse_inlines(turn.rest),
+                turn.punctuation,
+                number,
+                id_,
+                label_corrections=turn.corrections,
             )
         elif is_subheading(line):
             block, speaker = Subheading(parse_inlines(line), number, id_), None

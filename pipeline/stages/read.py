@@ -11,6 +11,7 @@ import codecs
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.stages.tokens import RESERVED, RESERVED_RANGE
 
 
 def decode(data: bytes, *, encoding: str = "utf-8", path: Path | str = "<input>") -> str:
@@ -35,7 +36,25 @@ def decode(data: bytes, *, encoding: str = "utf-8", path: Path | str = "<input>"
     except LookupError:
         raise PipelineError(f"unknown encoding {encoding!r}", path) from None
     # Windows (CRLF) and classic Mac (CR) exports: one newline convention from here on.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_reserved(text, path)
+    return text
+
+
+def check_reserved(text: str, path: Path | str, line_offset: int = 0) -> None:
+    """Refuse the private-use characters the pipeline uses as tokens (tokens.py): the later
+    stages would read them as note calls or interventions."""
+    found = RESERVED.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    raise PipelineError(
+        f"column {column}: character U+{ord(found.group()):04X} is one of the private-use "
+        f"characters {RESERVED_RANGE} that the pipeline reserves for its own marks",
+        path,
+        line + line_offset,
+    )
 
 
 def read_source(path: Path, *, encoding: str = "utf-8") -> str:

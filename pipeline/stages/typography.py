@@ -4,17 +4,20 @@
       → Paragraph(Text('the “peace treaty” 10–20%'), NoteRef(3))
 
 Rules (`pipeline/rules/typography.py`) see the whole paragraph at once, so a quotation that opens
-before a note call and closes after it still pairs up: each non-text node stands in the joined
-string as one private-use character that no rule matches, and the runs are cut apart again
-afterwards. Editorial brackets and note calls therefore come out untouched, by construction.
+before a note call and closes after it still pairs up: each note call and editorial bracket
+stands in the joined string as one private-use character that no rule matches, and the runs are
+cut apart again afterwards, so they come out untouched by construction. An Intervention (the
+words an errata entry accounts for) is not a character at all: its two ends are positions in the
+joined string, carried through every substitution, so a rule reads "“The report”" the same
+whether or not "The" was emended, and the emended words keep their node.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 
-from pipeline.model import Document, Inline, Inlines, RuleReport, Text, map_inlines
+from pipeline.model import Document, Inline, Inlines, Intervention, RuleReport, Text, map_inlines
 from pipeline.rules.typography import TYPOGRAPHY_RULES, Rule
 
 PLACEHOLDER = "\ue003"
@@ -28,13 +31,47 @@ class _Tally:
         self.examples: dict[str, list[tuple[str, str]]] = {rule.name: [] for rule in rules}
 
 
-def _apply(text: str, rules: tuple[Rule, ...], tally: _Tally) -> str:
-    for rule in rules:
+@dataclass(slots=True)
+class _Mark:
+    """One end of an Intervention: a position between two characters of the joined string."""
 
-        def substitute(match: re.Match[str], rule: Rule = rule, text: str = text) -> str:
+    position: int
+    opens: bool
+    node: Intervention
+
+
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    old_start: int
+    old_end: int
+    new_start: int
+    new_end: int
+
+
+def _moved(position: int, opens: bool, edits: list[_Edit], starts: list[int]) -> int:
+    """Where a position lands after `edits` (sorted, not overlapping). A position inside a
+    replaced stretch goes to its start if it opens an intervention, else to its end."""
+    index = bisect_right(starts, position) - 1
+    if index < 0:
+        return position
+    edit = edits[index]
+    if position >= edit.old_end:
+        return position + edit.new_end - edit.old_end
+    if position == edit.old_start:
+        return edit.new_start
+    return edit.new_start if opens else edit.new_end
+
+
+def _apply(text: str, rules: tuple[Rule, ...], tally: _Tally, marks: list[_Mark]) -> str:
+    for rule in rules:
+        pieces: list[str] = []
+        edits: list[_Edit] = []
+        cursor = 0
+        length = 0
+        for match in rule.pattern.finditer(text):
             new = match.expand(rule.replacement)
             if new == match.group(0):
-                return new
+                continue
             tally.counts[rule.name] += 1
             if len(tally.examples[rule.name]) < EXAMPLES_PER_RULE:
                 lo, hi = max(0, match.start() - _CONTEXT), match.end() + _CONTEXT
@@ -43,33 +80,74 @@ def _apply(text: str, rules: tuple[Rule, ...], tally: _Tally) -> str:
                     PLACEHOLDER, ""
                 )
                 tally.examples[rule.name].append((before, after))
-            return new
-
-        text = rule.pattern.sub(substitute, text)
+            pieces.append(text[cursor : match.start()])
+            length += match.start() - cursor
+            edits.append(_Edit(match.start(), match.end(), length, length + len(new)))
+            pieces.append(new)
+            length += len(new)
+            cursor = match.end()
+        if not edits:
+            continue
+        pieces.append(text[cursor:])
+        text = "".join(pieces)
+        starts = [edit.old_start for edit in edits]
+        for mark in marks:
+            mark.position = _moved(mark.position, mark.opens, edits, starts)
     return text
 
 
-def typeset_inlines(content: Inlines, rules: tuple[Rule, ...], tally: _Tally) -> Inlines:
-    others: list[Inline] = []
-    joined: list[str] = []
+def _flatten(content: Inlines, joined: list[str], others: list[Inline], marks: list[_Mark]) -> None:
     for node in content:
         if isinstance(node, Text):
             joined.append(node.text)
+        elif isinstance(node, Intervention):
+            marks.append(_Mark(sum(map(len, joined)), True, node))
+            _flatten(node.content, joined, others, marks)
+            marks.append(_Mark(sum(map(len, joined)), False, node))
         else:
             others.append(node)
             joined.append(PLACEHOLDER)
-    before = "".join(joined)
-    after = _apply(before, rules, tally)
-    pieces = after.split(PLACEHOLDER)
+
+
+def _rebuild(text: str, others: list[Inline], marks: list[_Mark]) -> Inlines:
+    """Cut the typeset string back into runs, protected nodes and interventions."""
+    stack: list[list[Inline]] = [[]]
+    opened: list[Intervention] = []
+    protected = iter(others)
+    cursor = 0
+
+    def emit_text(stop: int) -> None:
+        nonlocal cursor
+        for index, piece in enumerate(text[cursor:stop].split(PLACEHOLDER)):
+            if index:
+                stack[-1].append(next(protected))
+            if piece:
+                stack[-1].append(Text(piece))
+        cursor = stop
+
+    for mark in marks:
+        emit_text(mark.position)
+        if mark.opens:
+            stack.append([])
+            opened.append(mark.node)
+        else:
+            content = tuple(stack.pop())
+            stack[-1].append(replace(opened.pop(), content=content))
+    emit_text(len(text))
     # A rule that ate or made a placeholder would move a note call: that is a bug in a rule.
-    assert len(pieces) == len(others) + 1, "a typography rule touched a protected node"
-    out: list[Inline] = []
-    for index, piece in enumerate(pieces):
-        if piece:
-            out.append(Text(piece))
-        if index < len(others):
-            out.append(others[index])
-    return tuple(out)
+    assert next(protected, None) is None and len(stack) == 1, "a rule touched a protected node"
+    return tuple(stack[0])
+
+
+def typeset_inlines(content: Inlines, rules: tuple[Rule, ...], tally: _Tally) -> Inlines:
+    joined: list[str] = []
+    others: list[Inline] = []
+    marks: list[_Mark] = []
+    _flatten(content, joined, others, marks)
+    before = "".join(joined)
+    after = _apply(before, rules, tally, marks)
+    assert after.count(PLACEHOLDER) == len(others), "a typography rule touched a protected node"
+    return _rebuild(after, others, marks)
 
 
 def apply_typography(doc: Document, rules: tuple[Rule, ...] = TYPOGRAPHY_RULES) -> Document:

@@ -25,7 +25,6 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from itertools import pairwise
 from typing import Protocol, assert_never
 
 from ebooklib import epub
@@ -37,12 +36,14 @@ from pipeline.context import STYLES_DIR, TEMPLATES_DIR, Context
 from pipeline.errors import PipelineError
 from pipeline.metadata import LANGUAGE_TAG
 from pipeline.model import (
+    SUPPLIED_OPEN,
     Block,
     Closing,
     Document,
     Field,
     Inline,
     Inlines,
+    Intervention,
     Meta,
     Note,
     NoteRef,
@@ -52,14 +53,20 @@ from pipeline.model import (
     Subheading,
     Text,
     Turn,
+    all_inlines,
     block_text,
     inline_text,
+    interventions,
     note_refs,
 )
-from pipeline.stages.typography import typeset_text
 from pipeline.writers.cover import render_cover
-from pipeline.writers.editorial import NO_CORRECTIONS, policy_paragraphs
-from pipeline.writers.html import render_block, render_inlines
+from pipeline.writers.editorial import (
+    NO_CORRECTIONS,
+    apparatus,
+    correction_place,
+    shown_reading,
+)
+from pipeline.writers.html import editors_marks, render_block, render_inlines
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +100,9 @@ RESERVED_ID = re.compile(
     r"page-list.*|colophon-heading|editorial-heading"
 )
 ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+# The kinds of intervention the editorial note lists one by one: their words link to the entry.
+LINKED_KINDS = frozenset({"emend", "supply", "sic", "keep"})
 
 ROLES = (
     ("authors", "aut"),
@@ -192,10 +202,18 @@ def _insert_markers(content: Inlines, marks: Sequence[tuple[int, int]]) -> Inlin
 
     Markers are negative numbers: the writer's note_call turns them into page-break spans, so the
     shared `render_block` markup is reused unchanged (a writer-local value, never in a Document).
+    A page that starts inside an intervention's words is marked inside it.
     """
     pending = sorted(marks)
+    out, rest = _insert_into(content, pending, 0)
+    out.extend(NoteRef(marker) for _, marker in rest)
+    return tuple(out)
+
+
+def _insert_into(
+    content: Inlines, pending: list[tuple[int, int]], position: int
+) -> tuple[list[Inline], list[tuple[int, int]]]:
     out: list[Inline] = []
-    position = 0
     for node in content:
         width = len(inline_text((node,)))
         if isinstance(node, Text):
@@ -208,70 +226,21 @@ def _insert_markers(content: Inlines, marks: Sequence[tuple[int, int]]) -> Inlin
                 out.append(NoteRef(pending.pop(0)[1]))
             if cut < width:
                 out.append(Text(node.text[cut:]))
+        elif isinstance(node, Intervention):
+            opening = len(SUPPLIED_OPEN) if node.kind == "supply" else 0
+            inner, pending = _insert_into(node.content, pending, position + opening)
+            out.append(replace(node, content=tuple(inner)))
         else:
             # A page that starts inside an editorial bracket is marked before the bracket.
             while width and pending and pending[0][0] < position + width:
                 out.append(NoteRef(pending.pop(0)[1]))
             out.append(node)
         position += width
-    out.extend(NoteRef(marker) for _, marker in pending)
-    return tuple(out)
+    return out, pending
 
 
 def _anchor(correction_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "-", correction_id)
-
-
-def changed_span(find: str, replace: str) -> tuple[int, int]:
-    """Where, in `replace`, an errata entry changes the text: the words between the context the
-    two readings share ("become these of good" → "become those of good" gives "those")."""
-    start = 0
-    while start < min(len(find), len(replace)) and find[start] == replace[start]:
-        start += 1
-    end = 0
-    while end < min(len(find), len(replace)) - start and find[-1 - end] == replace[-1 - end]:
-        end += 1
-    stop = len(replace) - end
-    # Widen to whole words, so the link covers "Secretary", not "cret".
-    while start > 0 and not replace[start - 1].isspace():
-        start -= 1
-    while stop < len(replace) and not replace[stop].isspace():
-        stop += 1
-    return start, max(stop, start)
-
-
-def _wrap_span(content: Inlines, start: int, stop: int, opening: int, closing: int) -> Inlines:
-    """Insert marker `opening` at offset `start` and `closing` at `stop` of inline_text(content),
-    cutting text runs exactly there. A note call inside the span would nest one link in another,
-    so such a span is left unwrapped."""
-    position = 0
-    for node in content:
-        width = len(inline_text((node,)))
-        if isinstance(node, NoteRef) and node.number > 0 and start <= position < stop:
-            return content
-        position += width
-    out: list[Inline] = []
-    position = 0
-    for node in content:
-        width = len(inline_text((node,)))
-        if isinstance(node, Text):
-            cuts = sorted(
-                {0, width} | {o - position for o in (start, stop) if 0 < o - position < width}
-            )
-            for a, b in pairwise(cuts):
-                if position + a == start:
-                    out.append(NoteRef(opening))
-                out.append(Text(node.text[a:b]))
-                if position + b == stop:
-                    out.append(NoteRef(closing))
-        else:
-            if position == start and width:
-                out.append(NoteRef(opening))
-            out.append(node)
-            if position + width == stop and width:
-                out.append(NoteRef(closing))
-        position += width
-    return tuple(out)
 
 
 # --- ids ----------------------------------------------------------------------------------------
@@ -362,9 +331,15 @@ class _Book:
         self.page_marks, self.pages = self._resolve_pages(page_starts)
         self.ref_count: dict[int, int] = {}
         self.current: _File = self.titlepage
-        # Writer-local markers for the links from an emended spot back to its correction.
-        self.links: dict[int, Markup] = {}
-        self.emendations = self._locate_emendations()
+        # Entries whose words stand in the text as a node (an entry that changed only export
+        # markup has none): those words and their row link to each other.
+        kinds = {c.id: c.kind for c in doc.corrections}
+        self.linked = frozenset(
+            node.correction
+            for content in all_inlines(doc)
+            for node in interventions(content)
+            if kinds.get(node.correction) in LINKED_KINDS
+        )
 
     # --- planning ---------------------------------------------------------------------------
 
@@ -474,43 +449,26 @@ class _Book:
         )
         return marks, [(page, texts[block_id][0]) for page, block_id, _ in pages]
 
-    def _locate_emendations(self) -> dict[str, list[tuple[int, int, int, int, str]]]:
-        """Where each correction's new reading stands in its block, as (start, stop, opening
-        marker, closing marker, anchor), so the spot can link back to the editorial note."""
-        blocks = {b.id: b for b in self.doc.header.blocks}
-        blocks.update({b.id: b for s in self.doc.sessions for b in s.blocks})
-        found: dict[str, list[tuple[int, int, int, int, str]]] = {}
-        for correction in self.doc.corrections:
-            block = blocks.get(correction.block_id)
-            if block is None:
-                continue  # in a note or a heading: the table still links there
-            text = inline_text(block.content)
-            a, b = changed_span(correction.find, correction.replace)
-            # The model holds the new reading in the house style; fall back to it as written.
-            for shape in (typeset_text, str):
-                reading = shape(correction.replace)
-                at = text.find(reading)
-                if at == -1:
-                    continue
-                head = len(shape(correction.replace[:a]))
-                tail = max(head, len(reading) - len(shape(correction.replace[b:])))
-                opening = -(2_000_000 + 2 * len(self.links))
-                anchor = _anchor(correction.id)
-                self.links[opening] = Markup(
-                    '<a class="emendation" id="emendation-{0}" href="{1}#correction-{0}">'
-                ).format(anchor, self.editorial.name)
-                self.links[opening - 1] = Markup("</a>")
-                found.setdefault(block.id, []).append(
-                    (at + head, at + tail, opening, opening - 1, anchor)
-                )
-                break
-        return found
-
     # --- rendering --------------------------------------------------------------------------
 
+    def _intervention(self, node: Intervention, words: Markup) -> Markup:
+        """An entry of the editorial note links its words there, and the note links back to
+        them (`emendation-<id>`). Words holding a note call get an anchor only: a link may not
+        hold another link."""
+        marked = editors_marks(node, words)
+        if node.correction not in self.linked:
+            return marked
+        anchor = _anchor(node.correction)
+        # (Negative numbers are the writer's page-break markers, not note calls.)
+        if any(n > 0 for n in note_refs(node.content)) or not node.content:
+            return Markup('<span class="emendation" id="emendation-{}">{}</span>').format(
+                anchor, marked
+            )
+        return Markup(
+            '<a class="emendation" id="emendation-{0}" href="{1}#correction-{0}">{2}</a>'
+        ).format(anchor, self.editorial.name, marked)
+
     def _note_call(self, number: int) -> Markup:
-        if number in self.links:
-            return self.links[number]
         if number < 0:
             page = self.markers[number]
             return Markup(
@@ -554,17 +512,15 @@ class _Book:
     def _block(self, block: Block) -> Markup:
         prefix = len(block_text(block)) - len(inline_text(block.content))
         before, content = self._split(block.id, block.content, prefix)
-        for start, stop, opening, closing, _ in self.emendations.get(block.id, ()):
-            content = _wrap_span(content, start, stop, opening, closing)
         block = replace(block, content=content)
         match block:
             case Subheading(id=id_):
                 # h2, not the shared h3: in the EPUB each session is its own file with one h1, and
                 # a skipped level is an Ace "heading-order" finding.
-                body = render_inlines(block.content, self._note_call)
+                body = render_inlines(block.content, self._note_call, self._intervention)
                 return before + Markup('<h2 class="subheading" id="{}">{}</h2>').format(id_, body)
             case Paragraph() | Turn() | Omission() | Closing() | Field():
-                return before + render_block(block, self._note_call)
+                return before + render_block(block, self._note_call, self._intervention)
             case _:
                 assert_never(block)
 
@@ -581,7 +537,9 @@ class _Book:
                 last = index == len(note.paragraphs) - 1
                 inside = [(o - start, m) for o, m in marks if start <= o and (o < end or last)]
                 content = _insert_markers(paragraph, inside) if inside else paragraph
-                paragraphs.append(render_inlines(content, self._note_call_in_note))
+                paragraphs.append(
+                    render_inlines(content, self._note_call_in_note, self._intervention)
+                )
                 start = end
             views.append(
                 {
@@ -615,9 +573,9 @@ class _Book:
         values = {
             "heading_id": "title",
             "before_heading": before,
-            "heading": render_inlines(title, self._note_call),
+            "heading": render_inlines(title, self._note_call, self._intervention),
             "subtitle": self.meta.subtitle,
-            "dateline": render_inlines(header.dateline, self._note_call),
+            "dateline": render_inlines(header.dateline, self._note_call, self._intervention),
             "blocks": [self._block(b) for b in header.blocks] + self._endnotes_mark(self.titlepage),
         }
         return self._render(
@@ -643,7 +601,7 @@ class _Book:
         values = {
             "heading_id": session.id,
             "before_heading": before,
-            "heading": render_inlines(heading, self._note_call),
+            "heading": render_inlines(heading, self._note_call, self._intervention),
             "time": time,
             "blocks": [self._block(b) for b in session.blocks] + self._endnotes_mark(chapter),
         }
@@ -698,37 +656,35 @@ class _Book:
 
     def _render_editorial(self) -> bytes:
         self.current = self.editorial
-        policy = policy_paragraphs(
-            self.doc, corrections_intro="The following corrections were made to the source text."
-        )
-        rows = []
-        for correction in self.doc.corrections:
-            href, where = self._correction_target(correction.block_id)
-            if correction.paragraph:
-                paragraph = f"paragraph {correction.paragraph}"
-                where = f"{where}, {paragraph}" if where else paragraph.capitalize()
-            spots = self.emendations.get(correction.block_id, ())
-            if href and any(spot[4] == _anchor(correction.id) for spot in spots):
-                href = f"{href.split('#')[0]}#emendation-{_anchor(correction.id)}"
-            rows.append(
-                {
-                    "anchor": "correction-" + _anchor(correction.id),
-                    "href": href,
-                    "where": where or "Source text",
-                    "find": correction.find,
-                    "replace": correction.replace,
-                    "reason": correction.reason,
-                    "note": correction.note,
-                }
-            )
+        note = apparatus(self.doc)
+        sections = []
+        for section in note.sections:
+            rows = []
+            for correction in section.entries:
+                href, _ = self._correction_target(correction.block_id)
+                if href and correction.id in self.linked:
+                    href = f"{href.split('#')[0]}#emendation-{_anchor(correction.id)}"
+                rows.append(
+                    {
+                        "anchor": "correction-" + _anchor(correction.id),
+                        "href": href,
+                        "where": correction_place(self.doc, correction),
+                        "reading": shown_reading(correction),
+                        "source": correction.source_reading,
+                        "reason": correction.reason,
+                        "note": correction.note,
+                    }
+                )
+            sections.append({"heading": section.heading, "intro": section.intro, "rows": rows})
         return self._render(
             "editorial.xhtml.j2",
             self.editorial,
             "backmatter",
             before_heading=self._split(EDITORIAL_ID, (), 0)[0],
-            policy=policy,
-            corrections=rows,
-            empty=NO_CORRECTIONS,
+            policy=note.policy,
+            sections=sections,
+            regularised=note.regularised,
+            empty=NO_CORRECTIONS if note.empty else "",
         )
 
     def _correction_target(self, block_id: str) -> tuple[str, str]:

@@ -14,11 +14,15 @@ from typing import assert_never
 from markupsafe import Markup, escape
 
 from pipeline.model import (
+    SIC,
+    SUPPLIED_CLOSE,
+    SUPPLIED_OPEN,
     Block,
     Closing,
     Editorial,
     Field,
     Inline,
+    Intervention,
     NoteRef,
     Omission,
     Paragraph,
@@ -30,8 +34,34 @@ from pipeline.model import (
 NoteCall = Callable[[int], Markup]
 """How a writer shows the call of note `number` at its place in the text."""
 
+InterventionView = Callable[[Intervention, Markup], Markup]
+"""How a writer wraps the rendered words (`Markup`) of an intervention (a link, an anchor)."""
 
-def render_inlines(content: Iterable[Inline], note_call: NoteCall) -> Markup:
+
+def editors_marks(node: Intervention, words: Markup) -> Markup:
+    """The marks every edition prints: supplied words in angle brackets, the editors' ⟨sic⟩
+    after a reading kept on purpose; emendations, regularisations and kept readings read as
+    text. Angle brackets tell the editors' words from the source's square brackets."""
+    if node.kind == "supply":
+        return Markup('<span class="supplied">{}{}{}</span>').format(
+            SUPPLIED_OPEN, words, SUPPLIED_CLOSE
+        )
+    if node.kind == "sic":
+        return Markup('{} <span class="editors-sic">{}<i>{}</i>{}</span>').format(
+            words, SUPPLIED_OPEN, SIC, SUPPLIED_CLOSE
+        )
+    return words
+
+
+def plain_intervention(node: Intervention, words: Markup) -> Markup:
+    return editors_marks(node, words)
+
+
+def render_inlines(
+    content: Iterable[Inline],
+    note_call: NoteCall,
+    intervention: InterventionView = plain_intervention,
+) -> Markup:
     parts: list[Markup] = []
     for node in content:
         match node:
@@ -42,14 +72,18 @@ def render_inlines(content: Iterable[Inline], note_call: NoteCall) -> Markup:
                 parts.append(Markup('<span class="editorial">[{}]</span>').format(text))
             case NoteRef(number):
                 parts.append(note_call(number))
+            case Intervention(content=inner):
+                parts.append(intervention(node, render_inlines(inner, note_call, intervention)))
             case _:
                 assert_never(node)
     return Markup("").join(parts)
 
 
-def render_block(block: Block, note_call: NoteCall) -> Markup:
+def render_block(
+    block: Block, note_call: NoteCall, intervention: InterventionView = plain_intervention
+) -> Markup:
     """One block as one element, with the block's id so links and page maps can find it."""
-    body = render_inlines(block.content, note_call)
+    body = render_inlines(block.content, note_call, intervention)
     match block:
         case Turn(label=label, punctuation=punctuation, id=id_):
             return Markup(

@@ -28,8 +28,20 @@ from weasyprint.text.fonts import FontConfiguration
 
 from pipeline.context import PAPER_SIZES, STYLES_DIR, TEMPLATES_DIR, Context
 from pipeline.errors import PipelineError
-from pipeline.model import Document, Inlines, Note, Session, inline_text, note_refs
-from pipeline.writers.editorial import NO_CORRECTIONS, policy_paragraphs
+from pipeline.model import (
+    Document,
+    Inlines,
+    Note,
+    Session,
+    inline_text,
+    note_refs,
+)
+from pipeline.writers.editorial import (
+    NO_CORRECTIONS,
+    apparatus,
+    correction_place,
+    shown_reading,
+)
 from pipeline.writers.fetcher import StylesFetcher
 from pipeline.writers.html import NoteCall, render_block, render_inlines
 
@@ -123,38 +135,34 @@ def _title_markup(doc: Document, title: str, call: NoteCall) -> Markup:
 
 
 def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, object]:
-    policy = policy_paragraphs(
-        doc,
-        corrections_intro="The following corrections were made to the source text; the page is "
-        "that of this edition.",
-    )
-    labels = {s.id: session_label(s) for s in doc.sessions if s.id}
-    rows = []
-    for correction in doc.corrections:
-        session = labels.get(correction.session, correction.session)
-        if correction.paragraph:
-            place = (
-                f"{session}, ¶\u00a0{correction.paragraph}"
-                if session
-                else f"¶\u00a0{correction.paragraph}"
-            )
-        else:
-            place = session or ("Notes" if correction.block_id.startswith("note") else "Header")
-        rows.append(
-            {
-                "id": f"correction-{correction.id}" if correction.id else "",
-                "place": place,
-                "target": correction.block_id if correction.block_id in known_ids else "",
-                "find": correction.find,
-                "replace": correction.replace,
-                "reason": correction.reason,
-                "note": correction.note,
-            }
-        )
+    """The editorial note's values: the shared policy and apparatus (writers/editorial.py),
+    each entry with its place, the id the page column points at, and both readings."""
+    note = apparatus(doc)
+    sections = [
+        {
+            "kind": section.kind,
+            "heading": section.heading,
+            "intro": section.intro,
+            "rows": [
+                {
+                    "id": f"correction-{c.id}",
+                    "place": correction_place(doc, c),
+                    "target": c.block_id if c.block_id in known_ids else "",
+                    "reading": shown_reading(c),
+                    "source": c.source_reading,
+                    "reason": c.reason,
+                    "note": c.note,
+                }
+                for c in section.entries
+            ],
+        }
+        for section in note.sections
+    ]
     return {
-        "policy": policy,
-        "corrections": rows,
-        "empty": NO_CORRECTIONS,
+        "policy": note.policy,
+        "sections": sections,
+        "regularised": note.regularised,
+        "empty": NO_CORRECTIONS if note.empty else "",
     }
 
 

@@ -34,5 +34,5 @@ def test_each_proposal_is_a_ready_errata_entry_that_applies(capsys, write_source
     entries = "\n".join(line for line in listing.splitlines() if not line[:1].isdigit())
     fixes = parse_errata(entries)
     # The doubled word and the misspelling sit side by side: one entry covers both.
-    text, corrections = apply_errata(path.read_text(encoding="utf-8"), fixes)
+    text, corrections = apply_errata(path.read_text(encoding="utf-8"), fixes, marked=False)
     assert "Tanaka. The spheres are wide." in text and len(corrections) == len(fixes) >= 1

@@ -4,6 +4,7 @@ import pytest
 
 from pipeline.errors import PipelineError
 from pipeline.stages.clean import CLEAN_RULES, clean, note_body_token, note_ref_token
+from pipeline.stages.read import decode
 
 NBSP = "\u00a0"
 
@@ -39,10 +40,13 @@ def test_manual_breaks_and_invisible_characters():
     assert clean("one\u000btwo\u00adthree\u200b") == "one twothree"
 
 
-def test_reserved_private_use_characters_are_refused_with_their_line():
+@pytest.mark.parametrize("character", ["\ue000", "\ue002", "\ue003", "\ue00f"])
+def test_reserved_private_use_characters_are_refused_when_read(character):
+    # issue 13 §7: U+E003 ended in "internal error"; the whole block is the pipeline's.
     with pytest.raises(PipelineError) as caught:
-        clean("fine\nbad \ue000 here", "x.txt")
+        decode(f"fine\nbad {character} here".encode(), path="x.txt")
     assert caught.value.line == 2
+    assert f"column 5: character U+{ord(character):04X}" in caught.value.message
 
 
 def test_every_clean_rule_says_why():

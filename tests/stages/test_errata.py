@@ -13,7 +13,7 @@ def fix(find, replace, id_="f", reason="typo"):
 
 
 def test_applies_each_fix_once_and_reports_where_it_falls():
-    text, corrections = apply_errata(SOURCE, (fix("Other spehres", "Other spheres"),))
+    text, corrections = apply_errata(SOURCE, (fix("Other spehres", "Other spheres"),), marked=False)
     assert "Other spheres too [sic]" in text and "Spehres of" in text
     (correction,) = corrections
     assert (correction.line, correction.column) == (2, 11)

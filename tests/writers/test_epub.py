@@ -30,6 +30,7 @@ from pipeline.model import (
     Editorial,
     Field,
     Header,
+    Intervention,
     Meta,
     Note,
     NoteRef,
@@ -142,7 +143,11 @@ SINK = Document(
                     id="p2",
                 ),
                 Paragraph(
-                    text("17 years ago Prime Minister ", "[Ichiro]", " Hatoyama came."),
+                    (
+                        *text("17 years ago Prime Minister ", "[Ichiro]", " "),
+                        Intervention("c2", "emend", text("Hatoyama")),
+                        *text(" came."),
+                    ),
                     speaker="Tanaka",
                     id="p3",
                 ),
@@ -184,6 +189,8 @@ SINK = Document(
             block_id="p2",
             session="s1",
             paragraph=3,
+            reading="gratitude",
+            source_reading="gratitute",
         ),
         Correction(
             "c2",
@@ -194,8 +201,19 @@ SINK = Document(
             block_id="p3",
             session="s1",
             paragraph=4,
+            reading="Hatoyama",
+            source_reading="Hatoyma",
         ),
-        Correction("c3", "sorce", "source", "typo", block_id="n1"),
+        Correction(
+            "c3",
+            "sorce",
+            "source",
+            "typo",
+            block_id="n1",
+            note_number=1,
+            reading="source",
+            source_reading="sorce",
+        ),
     ),
     typography=(
         RuleReport("number-range", "number ranges take an en dash", 1),
@@ -557,12 +575,9 @@ def test_editorial_note_lists_corrections_with_links(sink: Book) -> None:
     rows = root.findall(".//h:tbody/h:tr", NS)
     assert [row.get("id") for row in rows] == ["correction-c1", "correction-c2", "correction-c3"]
     cells = [[" ".join(visible_text(td).split()) for td in row.findall("h:td", NS)] for row in rows]
-    assert cells[0] == [
-        "Morning meeting (11:30-13:40), paragraph 3",
-        "gratitute",
-        "gratitude",
-        "typo in the translation",
-    ]
+    # Place, the edition's reading, the source's, the reason (issue 9: as scholarly editions).
+    assert cells[0] == ["¶ 3", "gratitude", "gratitute", "typo in the translation"]
+    assert cells[2][0] == "note 1"
     assert cells[1][3] == "misspelt name See the index."
     targets = [sink.resolve("editorial.xhtml", row.find(".//h:a", NS).get("href")) for row in rows]
     # A reading found in its block is linked precisely (and links back); others link the block.

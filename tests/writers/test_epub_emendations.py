@@ -3,43 +3,34 @@
 import io
 import zipfile
 
-import pytest
 from lxml import etree
 
-from pipeline.model import Editorial, NoteRef, Text
 from pipeline.pipeline import prepare
-from pipeline.writers.epub import _wrap_span, changed_span, write_epub
-from tests.conftest import RECORD_1973
+from pipeline.writers.epub import write_epub
+from tests.conftest import RECORD_1973, export
 
 NS = {"x": "http://www.w3.org/1999/xhtml"}
 
 
-@pytest.mark.parametrize(
-    ("find", "replace", "changed"),
-    [
-        ("become these of good", "become those of good", "those"),
-        ("Mr. Genera Secterary", "Mr. General Secretary", "General Secretary"),
-        ("population The USSR", "population. The USSR", "population."),
-        ("for your to make", "for you to make", "you"),
-    ],
-)
-def test_changed_span_is_the_changed_words(find, replace, changed):
-    start, stop = changed_span(find, replace)
-    assert replace[start:stop] == changed
-
-
-def test_wrap_span_cuts_text_runs_exactly():
-    content = (Text("in "), Editorial("sic"), Text(" the morning"))
-    wrapped = _wrap_span(content, 9, 12, -10, -11)
-    assert wrapped == (
-        Text("in "), Editorial("sic"), Text(" "), NoteRef(-10), Text("the"), NoteRef(-11),
-        Text(" morning"),
-    )  # fmt: skip
-
-
-def test_wrap_span_leaves_a_span_with_a_note_call_alone():
-    content = (Text("the end"), NoteRef(3), Text(" more"))
-    assert _wrap_span(content, 4, 9, -10, -11) == content
+def test_the_link_is_on_the_emended_words_even_when_they_occur_nearby(tmp_path):
+    # issue 14 §3: with `teh → the`, the writer searched the text and underlined "read the
+    # report" instead of "the annex".
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    (folder / "source.txt").write_text(
+        export("1 May 1970", "Meeting (10:00)", "Tanaka. Please read the report and teh annex.")
+    )
+    (folder / "errata.toml").write_text(
+        '[[fix]]\nid = "the"\nfind = "and teh annex"\nreplace = "and the annex"\nreason = "typo"\n'
+    )
+    doc, ctx = prepare(folder)
+    with zipfile.ZipFile(io.BytesIO(write_epub(doc, ctx))) as book:
+        chapter = etree.fromstring(book.read("EPUB/chapter-01.xhtml"))
+    (link,) = chapter.iterfind(".//x:a[@class='emendation']", NS)
+    paragraph = link.getparent()
+    assert link.text == "the"
+    assert (link.tail or "").startswith(" annex")
+    assert "read the report and " in "".join(paragraph.itertext())
 
 
 def test_every_1973_correction_links_both_ways():

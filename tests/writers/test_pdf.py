@@ -17,9 +17,11 @@ import pytest
 from pipeline.context import STYLES_DIR, Context, Settings
 from pipeline.errors import PipelineError
 from pipeline.model import (
+    SIC,
     Document,
     Editorial,
     Inlines,
+    Intervention,
     Note,
     NoteRef,
     Paragraph,
@@ -28,6 +30,7 @@ from pipeline.model import (
     block_text,
     body_blocks,
     inline_text,
+    supplied,
 )
 from pipeline.writers.fetcher import StylesFetcher
 from pipeline.writers.pagemap import (
@@ -110,6 +113,13 @@ def printed(content: Inlines) -> str:
                 parts.append(f"[{value}]")
             case NoteRef(number):
                 parts.append(str(number))
+            case Intervention(kind=kind, content=inner):
+                words = printed(inner)
+                if kind == "supply":
+                    words = supplied(words)
+                elif kind == "sic":
+                    words = f"{words} {supplied(SIC)}"
+                parts.append(words)
     return "".join(parts)
 
 
