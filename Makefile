@@ -22,7 +22,7 @@ all: editions
 
 editions: pdf epub
 
-$(STAMP): pyproject.toml tools/system-deps.sh
+$(STAMP): pyproject.toml tools/system-deps.sh tools/system-deps.txt
 	tools/system-deps.sh core
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
