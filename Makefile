@@ -16,7 +16,7 @@ PAPER ?=
 PDFS := $(foreach d,$(DOCS),output/$(d)/$(d).pdf)
 EPUBS := $(foreach d,$(DOCS),output/$(d)/$(d).epub)
 
-.PHONY: all editions setup test pdf epub check proof audit inspect suggest bench lint clean
+.PHONY: all editions setup test doctor pdf epub check proof audit inspect suggest bench lint clean
 
 all: editions
 
@@ -33,6 +33,11 @@ setup: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# One line per system dependency, found with its version or missing with its install command;
+# exit status 1 when the build cannot run (see pipeline/doctor.py).
+doctor: $(STAMP)
+	$(PY) -m pipeline doctor
 
 # `make pdf PAPER=letter` must rebuild even when an A4 PDF is newer than its inputs: the paper
 # choice is recorded in a file that changes only when the choice does.
