@@ -19,11 +19,11 @@ SOURCE_FILES := $(shell find sources -type f 2>/dev/null)
 MAKE_JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 BUILD_ALL = $(PY) -m pipeline build --all $(if $(MAKE_JOBS),-j $(MAKE_JOBS)) $(if $(PAPER),--paper $(PAPER))
 
-.PHONY: all editions setup test pdf epub check proof audit inspect suggest bench lint clean
+.PHONY: all editions setup test doctor pdf epub check proof audit inspect suggest bench lint clean
 
 all: editions
 
-$(STAMP): pyproject.toml tools/system-deps.sh
+$(STAMP): pyproject.toml tools/system-deps.sh tools/system-deps.txt
 	tools/system-deps.sh core
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -34,6 +34,11 @@ setup: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# One line per system dependency, found with its version or missing with its install command;
+# exit status 1 when the build cannot run (see pipeline/doctor.py).
+doctor: $(STAMP)
+	$(PY) -m pipeline doctor
 
 # `make pdf PAPER=letter` must rebuild even when an A4 PDF is newer than its inputs: the paper
 # choice is recorded in a file that changes only when the choice does.

@@ -19,10 +19,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, Protocol
@@ -340,7 +342,8 @@ def _pool_round(
                 job = queue.pop(0)
                 started(job)
                 in_flight[pool.submit(_build, job, request.formats, request.paper)] = job
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            done, _ = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
+            _STOP.raise_if_asked()
             for future in done:
                 job = in_flight.pop(future)
                 error = future.exception()
@@ -396,6 +399,7 @@ def run_cluster(jobs: Sequence[Job], request: BatchRequest, started: Started) ->
             )
             futures[future] = job
         for future in as_completed(futures, loop=client.loop):
+            _STOP.raise_if_asked()
             job = futures[future]
             try:
                 yield job, future.result()
@@ -431,17 +435,55 @@ def run_batch(request: BatchRequest, progress: Progress | None = None) -> Report
         runner = run_inline
     code = code_fingerprint()
     try:
-        for job, result in runner(jobs, request, started):
-            outcome = _settle(job, result, request.formats, code)
-            outcome = _timed(outcome, time.monotonic() - began.get(job.document, start))
-            report.outcomes.append(outcome)
-            progress.finished(outcome)
+        with _ctrl_c_at_safe_points(runner is not run_inline):
+            for job, result in runner(jobs, request, started):
+                outcome = _settle(job, result, request.formats, code)
+                outcome = _timed(outcome, time.monotonic() - began.get(job.document, start))
+                report.outcomes.append(outcome)
+                progress.finished(outcome)
+                _STOP.raise_if_asked()
     except KeyboardInterrupt:
         report.interrupted = True
         report.seconds = time.monotonic() - start
         raise Interrupted(report) from None
     report.seconds = time.monotonic() - start
     return report
+
+
+class _StopFlag:
+    """Ctrl-C as a flag, read where stopping is safe: between two waits for workers and after
+    an edition is published, never inside the executor's own locks or halfway through a publish
+    (a KeyboardInterrupt raised anywhere once left a pool's shutdown waiting forever). A second
+    Ctrl-C stops at once."""
+
+    def __init__(self) -> None:
+        self.asked = threading.Event()
+
+    def handler(self, signum: int, frame: object) -> None:
+        if self.asked.is_set():
+            raise KeyboardInterrupt
+        self.asked.set()
+
+    def raise_if_asked(self) -> None:
+        if self.asked.is_set():
+            raise KeyboardInterrupt
+
+
+_STOP = _StopFlag()
+
+
+@contextmanager
+def _ctrl_c_at_safe_points(enabled: bool) -> Iterator[None]:
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _STOP.asked.clear()
+    previous = signal.signal(signal.SIGINT, _STOP.handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        _STOP.asked.clear()
 
 
 def _display_job(job: Job) -> str:

@@ -132,10 +132,20 @@ def read_stamp(out_dir: Path) -> dict | None:
     return stamp if isinstance(stamp, dict) and stamp.get("stamp") == STAMP_VERSION else None
 
 
+@cache
+def _check_machine() -> None:
+    """The doctor's early check, once per process: on a Dask worker that lacks Pango, each
+    document fails with the doctor's sentence instead of an OSError from inside WeasyPrint."""
+    from pipeline.doctor import require_build_dependencies
+
+    require_build_dependencies()
+
+
 def build_one(inputs: DocumentInputs, formats: Sequence[str], paper: str | None = None) -> Edition:
     """Build the requested editions of one document (see the module docstring)."""
     from pipeline.pipeline import prepare_inputs
 
+    _check_machine()
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or (paper is not None and paper not in PAPER_SIZES):
         raise ValueError(f"unknown format or paper: {unknown or paper}")

@@ -5,6 +5,7 @@
     python -m pipeline build --all [FOLDER] [-j N] [--cluster ADDRESS] [--to …] [--force]
     python -m pipeline suggest PATH [--json]
     python -m pipeline audit PATH [--out DIR]
+    python -m pipeline doctor
 
 PATH is a document folder (`sources/<id>/`) or a bare `.txt`. Problems in the input are printed
 to stderr as `file:line: problem` with exit status 2, never as a traceback.
@@ -150,6 +151,10 @@ def _formats(args: argparse.Namespace) -> tuple[str, ...]:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from pipeline.doctor import require_build_dependencies
+
+    # Before anything imports WeasyPrint, which cannot even load without Pango.
+    require_build_dependencies()
     if args.all is not None:
         return run_build_all(args)
     if args.path is None:
@@ -225,6 +230,14 @@ def run_audit(args: argparse.Namespace) -> int:
     return audit_command(args.path, out=Path(args.out) if args.out else None)
 
 
+def run_doctor(args: argparse.Namespace) -> int:
+    from pipeline import doctor
+
+    findings = doctor.examine()
+    print("\n".join(doctor.report_lines(findings)))
+    return doctor.exit_status(findings)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="python -m pipeline", description="Build editions of records of talks."
@@ -277,6 +290,11 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("path", type=Path, help="document folder or .txt file")
     audit.add_argument("--out", help="folder holding the built editions (default: output/<id>/)")
     audit.set_defaults(run=run_audit)
+
+    doctor = commands.add_parser(
+        "doctor", help="check the system dependencies (exit status 1: the build cannot run)"
+    )
+    doctor.set_defaults(run=run_doctor)
     return top
 
 

@@ -1,25 +1,57 @@
 #!/usr/bin/env bash
-# Install the Debian packages the pipeline needs, if any is missing.
-#   WeasyPrint renders with Pango; EPUBCheck needs Java; proofs and the audit read PDFs with
-#   poppler; Ace (make check) drives Chromium from Node.js.
-# Usage: tools/system-deps.sh [core|check]   (core: build and test; check: also Ace's needs)
+# Install the Debian packages the pipeline needs, if any is missing. The packages, and which job
+# needs each, are the rows of tools/system-deps.txt, the table `python -m pipeline doctor` checks
+# too: list a package there, never here. Plain bash, because this runs before Python is set up.
+# Usage: tools/system-deps.sh [core|check]   (core: setup, build and test rows; check: also make
+#        check's, i.e. Ace by DAISY's Chromium and Node.js)
+#        tools/system-deps.sh --list [core|check]   (print the group's packages, install nothing)
 set -euo pipefail
-want=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig default-jre-headless poppler-utils)
-if [ "${1:-core}" = check ]; then
-  want+=(chromium nodejs npm)
+table="$(dirname "$0")/system-deps.txt"
+
+list_only=false
+if [ "${1:-}" = --list ]; then list_only=true; shift; fi
+case "${1:-core}" in
+  core) jobs=" setup build test " ;;
+  check) jobs=" setup build test check " ;;
+  *) echo "usage: $0 [--list] [core|check]" >&2; exit 2 ;;
+esac
+
+trim() { local value="${1#"${1%%[![:space:]]*}"}"; printf '%s' "${value%"${value##*[![:space:]]}"}"; }
+
+# A row is wanted when one of its jobs is in the group; rows without a Debian package ("-") are
+# Python extras, which pip installs.
+wanted_rows=()
+while IFS='|' read -r name package row_jobs probe target version _ || [ -n "${name:-}" ]; do
+  name="$(trim "$name")"
+  [ -z "$name" ] || [ "${name:0:1}" = "#" ] && continue
+  package="$(trim "$package")"
+  [ "$package" = - ] && continue
+  for job in ${row_jobs//,/ }; do
+    if [[ "$jobs" == *" $job "* ]]; then
+      wanted_rows+=("$package|$(trim "$probe")|$(trim "$target")|$(trim "$version")")
+      break
+    fi
+  done
+done < "$table"
+
+if $list_only; then
+  for row in "${wanted_rows[@]}"; do echo "${row%%|*}"; done
+  exit 0
 fi
+
+# Installed means dpkg says so, or, for a command, that it runs and tells its version the way the
+# doctor asks it: Java may come from another JDK, npm with NodeSource's nodejs, Chromium under
+# another package. ($version is split into arguments on purpose.)
 missing=()
-for package in "${want[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+for row in "${wanted_rows[@]}"; do
+  IFS='|' read -r package probe target version <<< "$row"
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' && continue
+  # shellcheck disable=SC2086
+  [ "$probe" = command ] && command -v "$target" >/dev/null 2>&1 \
+    && "$target" $version </dev/null >/dev/null 2>&1 && continue
+  missing+=("$package")
 done
-# Java may come from elsewhere (a JDK already on the machine): then it is not missing.
-if command -v java >/dev/null 2>&1; then
-  missing=("${missing[@]/default-jre-headless/}")
-fi
-# npm ships with some Node.js builds; chromium may be there under another package name.
-if command -v npm >/dev/null 2>&1; then missing=("${missing[@]/npm/}"); missing=("${missing[@]/nodejs/}"); fi
-if command -v chromium >/dev/null 2>&1; then missing=("${missing[@]/chromium/}"); fi
-read -r -a missing <<< "${missing[*]:-}"
+
 [ "${#missing[@]}" -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing Debian packages: ${missing[*]}" >&2
