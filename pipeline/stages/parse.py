@@ -572,28 +572,27 @@ def _read_header(
     turn or body paragraph, is that heading even with no hours and no meeting word
     ("Riyadh"). `by_position` is off when edition.toml lists the headings."""
 
-    def ends_header(i: int) -> bool:
-        if i >= len(body):
-            return True
+    def opens_text(i: int) -> bool:
         line = body[i][1]
         plain = _plain(line)
         # A numbered section ("I. BACKGROUND") or an editor's aside ("[General Scowcroft
         # missed …]") opens the text; only an omission mark may stand in a header.
         roman = bool(_ROMAN_HEADING.match(plain)) and is_subheading(line)
         aside = _is_aside(plain) and not is_omission(line)
-        return bool(
-            heading(line) or judge.turn(line) or is_closing(line) or _prose(line) or roman or aside
-        )
+        return bool(judge.turn(line) or is_closing(line) or _prose(line) or roman or aside)
 
     ids = _ids("h")
     blocks: list[Block] = []
     while k < len(body):
         number, line = body[k]
-        if ends_header(k):
+        if heading(line) or opens_text(k):
             return blocks, k, False
         alone = k == 0 or body[k - 1][0] + 1 < number
         value = bool(blocks) and _empty_caption(blocks[-1])
-        if by_position and alone and not value and _could_be_heading(line) and ends_header(k + 1):
+        # Only right before the text: a short line above a heading known by its hours or
+        # words ("SECRET" above "Meeting (10:00)") stays in the header.
+        before_text = k + 1 < len(body) and opens_text(k + 1)
+        if by_position and alone and not value and _could_be_heading(line) and before_text:
             return blocks, k, True
         blocks.append(_header_field(line, number, next(ids)))
         judge.learn(blocks[-1])

@@ -608,3 +608,9 @@ def test_notes_may_be_separated_from_each_other_by_separator_lines():
     text = text.replace("One. \n", "One. \n\u00a0\n")
     doc = read(text)
     assert [inline_text(n.paragraphs[0]) for n in doc.notes] == ["One.", "Two."]
+
+
+def test_issue_14_a_short_line_above_a_known_heading_stays_in_the_header():
+    doc = read(export("1 May 1970", "Subject: Oil", "Secret Sensitive", "Meeting (10:00)", "X. Y."))
+    assert headings(doc) == ["Meeting (10:00)"]
+    assert [inline_text(b.content) for b in doc.header.blocks] == ["Oil", "Secret Sensitive"]
