@@ -556,6 +556,26 @@ def _empty_caption(block: Block) -> bool:
     return isinstance(block, Field) and not any(isinstance(n, Text) for n in block.content)
 
 
+def _in_caption_list(blocks: list[Block]) -> bool:
+    """Under "Participants:" with its people on bare lines below ("Secretary Kissinger",
+    "Ambassador Akins"), up to the line before."""
+    for block in reversed(blocks):
+        if _empty_caption(block):
+            return True
+        if not isinstance(block, Paragraph):
+            return False
+    return False
+
+
+def _names_a_person(text: str) -> bool:
+    """An office or initials: "Ambassador Akins", "H.A. Kissinger", "Mr. Dickman"."""
+    plain = _plain(text)
+    words = {w.lower() for w in _WORDS.findall(plain)}
+    return bool(words & TITLE_WORDS) or bool(
+        _HAS_INITIAL.search(plain) or _TITLE_ABBREVIATION.search(plain)
+    )
+
+
 def _read_header(
     body: list[tuple[int, str]],
     k: int,
@@ -568,9 +588,10 @@ def _read_header(
     Returns the fields, where the body starts, and whether that first line is a session
     heading known by its position only. The first session's heading must never fall into
     the header (#14): a short line with no field separator, standing alone (a separator
-    line before it, and not the value of a caption just above), directly before the first
-    turn or body paragraph, is that heading even with no hours and no meeting word
-    ("Riyadh"). `by_position` is off when edition.toml lists the headings."""
+    line before it), directly before the first turn or body paragraph, is that heading even
+    with no hours and no meeting word ("Riyadh"), unless it is the value of a caption just
+    above it or a person in a caption's list of people. `by_position` is off when
+    edition.toml lists the headings."""
 
     def opens_text(i: int) -> bool:
         line = body[i][1]
@@ -589,6 +610,7 @@ def _read_header(
             return blocks, k, False
         alone = k == 0 or body[k - 1][0] + 1 < number
         value = bool(blocks) and _empty_caption(blocks[-1])
+        value = value or (_in_caption_list(blocks) and _names_a_person(line))
         # Only right before the text: a short line above a heading known by its hours or
         # words ("SECRET" above "Meeting (10:00)") stays in the header.
         before_text = k + 1 < len(body) and opens_text(k + 1)

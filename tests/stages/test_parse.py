@@ -614,3 +614,16 @@ def test_issue_14_a_short_line_above_a_known_heading_stays_in_the_header():
     doc = read(export("1 May 1970", "Subject: Oil", "Secret Sensitive", "Meeting (10:00)", "X. Y."))
     assert headings(doc) == ["Meeting (10:00)"]
     assert [inline_text(b.content) for b in doc.header.blocks] == ["Oil", "Secret Sensitive"]
+
+
+def test_issue_14_a_person_in_a_list_of_participants_is_not_a_heading():
+    people = ("Participants:", "Secretary Kissinger", "Ambassador Akins", "Kissinger. Hi.")
+    doc = read(export("1 May 1970", *people))
+    assert headings(doc) == []
+    assert [inline_text(b.content) for b in doc.header.blocks][1:] == [
+        "Secretary Kissinger",
+        "Ambassador Akins",
+    ]
+    # A place after the list is the heading: it names nobody.
+    doc = read(export("1 May 1970", *people[:3], "Jidda", "Kissinger. Hi."))
+    assert headings(doc) == ["Jidda"]
