@@ -5,8 +5,12 @@ record (its headings, every speaker label, the lines that only look like labels)
 parser's output. The scorer compares one parse with it check by check, so a change to the parser
 can be measured (`python -m tests.stages.family_expectations` prints the table).
 
-Split (issue #14): the parser's heuristics were tuned on the TUNING records only; the HELD_OUT
-records were only measured, before and after, and no rule was written while looking at them.
+Split (issue #14): the parser's heuristics were tuned on the "tuning" records; the "held-out"
+records were only measured, before and after. One caveat: the baseline output of all five was
+seen once before the split was made, and two rules touch what SOURCES.md says of the New York
+record ("Min." in the abbreviation table, a bare name in a label's parenthesis naming the
+speaker), so New York's "after" score is not a clean held-out measurement; without the "Min."
+entry it scores 8/10 checks and 34/62 turns. Glassboro is clean.
 """
 
 from __future__ import annotations
