@@ -356,8 +356,15 @@ def _span(fix: Fix) -> tuple[int, int]:
         # A deletion of whole words ("the the" → "the") is a point between words; one inside
         # a word ("your" → "you") changed that word, which is then the reading.
         if stop > start or not (deleted[:1].isspace() or deleted[-1:].isspace()):
+            changed = (start, stop)
             start, stop = _whole_words(text, start, stop)
             start, stop = _trim_spaces(text, start, stop)
+            # Quotation marks and brackets around the word are context, not the reading
+            # ("“The", not "“Teh" → "“The"), unless they are what changed ("population.").
+            while start < changed[0] and not text[start].isalnum() and text[start] != "[":
+                start += 1
+            while stop > changed[1] and not text[stop - 1].isalnum() and text[stop - 1] != "]":
+                stop -= 1
     return _respect_units(text, start, stop)
 
 

@@ -407,3 +407,223 @@ def test_a_note_call_on_a_caption_line_is_kept():
                       notes=("Others omitted.",)))  # fmt: skip
     caption = doc.header.blocks[0]
     assert (caption.label, caption.content) == ("Participants", (NoteRef(1),))
+
+
+# --- records the parser had not seen (#14 §1) ---------------------------------------------------
+
+
+def test_issue_14_a_short_line_alone_before_the_first_turn_is_the_first_heading():
+    doc = read(
+        export(
+            "Riyadh, February 15, 1975",
+            "Participants:",
+            "United States – Secretary Kissinger; Ambassador Akins",
+            "Blair House (Secretary’s Suite)",
+            "Secretary. Welcome.",
+            "Akins. Thank you.",
+        )
+    )
+    assert headings(doc) == ["Blair House (Secretary’s Suite)"]
+    assert doc.sessions[0].time is None
+    assert [type(b) for b in doc.header.blocks] == [Field, Field]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "The Secretary opened the meeting by thanking the ambassadors for coming.",  # prose
+        "I. BACKGROUND",  # a numbered section
+        "[General Scowcroft missed part of the conversation.]",  # an editor's aside
+        "Drafted by: S. Morey Bell.",  # a closing, nothing else
+    ],
+)
+def test_issue_14_the_first_heading_before_any_kind_of_body_text(after):
+    doc = read(export("1 May 1970", "Subject: Oil", "Jidda", after))
+    assert headings(doc) == ["Jidda"]
+    assert [b.label for b in doc.header.blocks] == ["Subject"]
+
+
+def test_issue_14_a_line_inside_a_header_block_is_not_a_heading():
+    # No separator line between the two participant lines: one block of the header.
+    doc = read(export("1 May 1970", "Participants:", "Panama – Tack\nUnited States", "Tack. Hi."))
+    assert headings(doc) == []
+    assert [inline_text(b.content) for b in doc.header.blocks][-1] == "United States"
+
+
+def test_issue_14_edition_toml_headings_turn_the_position_rule_off():
+    from pipeline.context import ParseHints
+
+    text = export("1 May 1970", "Subject: Oil", "Jidda", "Evening", "Tanaka. Yes.")
+    doc = read(text, hints=ParseHints(headings=("Evening",)))
+    assert headings(doc) == ["Evening"]
+
+
+def test_issue_14_a_meeting_with_a_parenthesis_that_is_not_a_time_later_in_the_text():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Meeting (10:00)",
+            "Tanaka. Yes.",
+            "Luncheon at the Akasaka Palace, Tokyo (State Dining Room)",
+            "Tanaka. Again.",
+        )
+    )
+    assert headings(doc) == [
+        "Meeting (10:00)",
+        "Luncheon at the Akasaka Palace, Tokyo (State Dining Room)",
+    ]
+
+
+def test_issue_14_captions_under_a_heading_are_not_sessions_but_hours_are():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Maison Fleur d’Eau (10:20-11:20)",
+            "MEETINGS IN GENEVA November, 1985",
+            "First Private Meeting",
+            "The President began by saying that this was their first meeting.",
+            "Plenary Meeting (11:30-12:40)",
+            "Second Plenary Meeting (15:00)",
+            "The President opened the second meeting.",
+        )
+    )
+    assert headings(doc) == [
+        "Maison Fleur d’Eau (10:20-11:20)",
+        "Plenary Meeting (11:30-12:40)",
+        "Second Plenary Meeting (15:00)",
+    ]
+    assert [type(b) for b in doc.sessions[0].blocks] == [Subheading, Subheading, Paragraph]
+
+
+@pytest.mark.parametrize(
+    ("line", "label", "speaker"),
+    [
+        ("Secretary to Ambassador Akins. Are you talking to them?", "Secretary to Ambassador Akins",
+         "Secretary"),
+        ("The Minister (Bouteflika). People would have said so.", "The Minister (Bouteflika)",
+         "Bouteflika"),
+        ("Min. Bouteflika. I had fully intended to study English.", "Min. Bouteflika",
+         "Bouteflika"),
+        ("Amb. Buffum. I think we can work it out.", "Amb. Buffum", "Buffum"),
+        ("Gen. Scowcroft. The aircraft are ready.", "Gen. Scowcroft", "Scowcroft"),
+        ("A Senator: Where is China? Better than France?", "A Senator", "Senator"),
+        ("H.E. Juan Tack. We are grateful.", "H.E. Juan Tack", "Tack"),
+    ],
+)  # fmt: skip
+def test_issue_14_label_shapes_of_unseen_records(line, label, speaker):
+    # No participants line: each label must be believed on its own shape.
+    doc = read(export("1 May 1970", "Meeting (10:00)", "Tanaka. Hello.", line, "Tanaka. Bye."))
+    turn = blocks(doc)[1]
+    assert isinstance(turn, Turn), turn
+    assert (turn.label, turn.speaker) == (label, speaker)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Welcome to Moscow. It is a pleasure to see you here.",  # "to" after a sentence word
+        "Textiles. The President raised the question of textile quotas.",  # narrative rest
+        "Hyland: Do we know when?",  # a colon among full-stop labels
+    ],
+)
+def test_issue_14_lines_between_turns_that_are_still_paragraphs(line):
+    doc = read(export("1 May 1970", "Meeting (10:00)", "Tanaka. Hello.", line, "Tanaka. Bye."))
+    assert isinstance(blocks(doc)[1], Paragraph), blocks(doc)[1]
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("Answers. None.", "Answers"),  # a short reply
+        ("Cederburg. Any thought to sending the Secretary of Defense?", "Cederburg"),
+        ("Hyland. We have looked at that already and we see no problem.", "Hyland"),
+    ],
+)
+def test_issue_14_a_bare_surname_between_two_turns_speaks_once(line, label):
+    doc = read(export("1 May 1970", "Meeting (10:00)", "Tanaka. Hello.", line, "Tanaka. Bye."))
+    assert isinstance(blocks(doc)[1], Turn) and blocks(doc)[1].label == label
+
+
+def test_issue_14_a_bare_surname_needs_a_turn_after_it():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Meeting (10:00)",
+            "Tanaka. Hello.",
+            "Hyland. We agree.",
+            "So be it.",
+            "Tanaka. Bye.",
+        )
+    )
+    assert [type(b) for b in blocks(doc)] == [Turn, Paragraph, Paragraph, Turn]
+
+
+def test_a_turn_with_a_blank_label_is_nobodys_continuation():
+    doc = read(
+        export(
+            "1 May 1970",
+            "Meeting (10:00)",
+            "Tanaka. I will.",
+            ": Netherlands defense cuts.",
+            "And the rest of it.",
+            "Tanaka. Yes.",
+        )
+    )
+    assert [getattr(b, "speaker", None) for b in blocks(doc)] == ["Tanaka", None, None, "Tanaka"]
+
+
+# --- note bodies in the middle of the record (#13, item 2) ----------------------------------------
+
+
+def test_issue_13_a_note_body_followed_by_more_record_names_both_lines():
+    text = export(
+        "1 May 1970",
+        "Meeting (10:00)",
+        "Tanaka. Yes.{1}",
+        "[bookmark: _ftn1][2] A body out of place.",
+        "Tanaka. And this paragraph is still the record.{2}",
+        notes=("One.",),
+    )
+    text = text.replace("record.{2}", "record.[bookmark: _ftn_GoBack1][2]")
+    with pytest.raises(PipelineError, match="note 2 is followed by more of the record at line 10"):
+        read(text, path="r.txt")
+    assert caught_line(text) == 8  # the error's own line is the body's
+
+
+def caught_line(text):
+    with pytest.raises(PipelineError) as caught:
+        read(text)
+    return caught.value.line
+
+
+def test_issue_13_a_note_that_runs_into_a_note_call_is_out_of_place():
+    text = export("1 May 1970", "Meeting (10:00)", "Tanaka. Yes.{1}{2}", notes=("One.", "Two."))
+    text = text.replace("One. \n", "One.\nTanaka. More.[bookmark: _ftn_GoBack2][3]\n")
+    with pytest.raises(PipelineError, match="body of note 1 is followed by more of the record"):
+        read(text)
+
+
+def test_notes_may_be_separated_from_each_other_by_separator_lines():
+    text = export("1 May 1970", "Meeting (10:00)", "Tanaka. Yes.{1}{2}", notes=("One.", "Two."))
+    text = text.replace("One. \n", "One. \n\u00a0\n")
+    doc = read(text)
+    assert [inline_text(n.paragraphs[0]) for n in doc.notes] == ["One.", "Two."]
+
+
+def test_issue_14_a_short_line_above_a_known_heading_stays_in_the_header():
+    doc = read(export("1 May 1970", "Subject: Oil", "Secret Sensitive", "Meeting (10:00)", "X. Y."))
+    assert headings(doc) == ["Meeting (10:00)"]
+    assert [inline_text(b.content) for b in doc.header.blocks] == ["Oil", "Secret Sensitive"]
+
+
+def test_issue_14_a_person_in_a_list_of_participants_is_not_a_heading():
+    people = ("Participants:", "Secretary Kissinger", "Ambassador Akins", "Kissinger. Hi.")
+    doc = read(export("1 May 1970", *people))
+    assert headings(doc) == []
+    assert [inline_text(b.content) for b in doc.header.blocks][1:] == [
+        "Secretary Kissinger",
+        "Ambassador Akins",
+    ]
+    # A place after the list is the heading: it names nobody.
+    doc = read(export("1 May 1970", *people[:3], "Jidda", "Kissinger. Hi."))
+    assert headings(doc) == ["Jidda"]
