@@ -32,7 +32,10 @@ $(STAMP): pyproject.toml tools/system-deps.sh tools/system-deps.txt
 
 setup: $(STAMP)
 
+# The system packages are checked again (quickly) on every run: one removed since setup would
+# otherwise surface as import errors deep in the tests.
 test: $(STAMP)
+	@tools/system-deps.sh core
 	$(PY) -m pytest -q
 
 # One line per system dependency, found with its version or missing with its install command;
