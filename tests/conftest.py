@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,3 +46,26 @@ def write_source(tmp_path: Path):
         return path
 
     return write
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "allow_warnings: the test expects logged warnings")
+
+
+@pytest.fixture(autouse=True)
+def fail_on_warnings(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
+    """Make any warning WeasyPrint (or we, or any library) logs during a test fail it, unless
+    the test expects it by marking itself `@pytest.mark.allow_warnings`.
+
+    The records are those of the test's call phase: `caplog.records` read here, in the
+    fixture's teardown, holds only the teardown's own records, which is why the earlier guard
+    never fired (issue 14 §6)."""
+    caplog.set_level(logging.WARNING)
+    yield
+    warnings = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING]
+    if warnings and request.node.get_closest_marker("allow_warnings") is None:
+        pytest.fail(
+            "unexpected warnings: " + "; ".join(f"{r.name}: {r.getMessage()}" for r in warnings)
+        )

@@ -3,8 +3,6 @@ parser bug cannot fail a writer test; and a guard that fails a test on any unexp
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from itertools import cycle, islice
 from types import SimpleNamespace
 
@@ -175,20 +173,3 @@ def docs() -> SimpleNamespace:
     """The document builders above, for test modules (a conftest is not importable by name
     here: tests/conftest.py has the same module name)."""
     return SimpleNamespace(kitchen_sink=kitchen_sink, sentences=sentences, text=text)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "allow_warnings: the test expects logged warnings")
-
-
-@pytest.fixture(autouse=True)
-def fail_on_warnings(
-    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
-) -> Iterator[None]:
-    """Make any warning WeasyPrint (or we) log fail the test, unless the test expects it by
-    marking itself `@pytest.mark.allow_warnings`."""
-    caplog.set_level(logging.WARNING)
-    yield
-    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    if warnings and request.node.get_closest_marker("allow_warnings") is None:
-        pytest.fail("unexpected warnings: " + "; ".join(r.getMessage() for r in warnings))

@@ -672,13 +672,9 @@ ODD = Document(
 )
 
 
-@pytest.fixture
-def allow_warnings() -> None:
-    """Requested by a test that checks the warnings it causes."""
-
-
+@pytest.mark.allow_warnings
 def test_odd_input_builds_a_valid_epub_and_says_what_it_changed(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, allow_warnings: None
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING):
         data = write_epub(
