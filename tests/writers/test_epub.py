@@ -325,17 +325,6 @@ def sink(sink_bytes: bytes) -> Book:
     return read_book(sink_bytes)
 
 
-@pytest.fixture(autouse=True)
-def no_unexpected_warnings(caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest):
-    """STYLE.md §7: any logged warning fails a test that does not expect it."""
-    yield
-    if "allow_warnings" in request.fixturenames:
-        return
-    records = caplog.get_records("setup") + caplog.get_records("call")
-    warnings = [r.getMessage() for r in records if r.levelno >= logging.WARNING]
-    assert not warnings, warnings
-
-
 def test_epubcheck_reports_nothing(sink_bytes: bytes, tmp_path: Path) -> None:
     messages = epubcheck_messages(sink_bytes, tmp_path)
     assert messages == [], "\n".join(messages)
