@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -81,7 +82,7 @@ class CorpusError(Exception):
     """A generated record the pipeline rejects or reads otherwise than planned."""
 
 
-# --- the tables ---------------------------------------------------------------------------------
+# --- the tables ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ LENGTHS = ((3, 8, 3), (10, 40, 4), (50, 120, 2), (150, 400, 1))
 KINDS = (("turn", 55), ("continuation", 33), ("narrative", 6), ("omission", 4), ("subheading", 2))
 
 
-# --- the words ----------------------------------------------------------------------------------
+# --- the words -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ def shared_pool() -> Pool:
     return pool_from([SHARED / name for name in SHARED_RECORDS], "../shared/sources/")
 
 
-# --- planning -----------------------------------------------------------------------------------
+# --- planning ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -533,7 +534,7 @@ def _edition(
     return "\n".join(lines) + "\n"
 
 
-# --- writing ------------------------------------------------------------------------------------
+# --- writing -------------------------------------------------------------------------------------
 
 
 def _call(n: int) -> str:
@@ -581,7 +582,7 @@ def write_record(plan: Plan, out: Path) -> Path:
     return folder
 
 
-# --- checking -----------------------------------------------------------------------------------
+# --- checking ------------------------------------------------------------------------------------
 
 _KIND_OF = {
     "turn": Turn,
@@ -630,7 +631,60 @@ def check_record(plan: Plan, folder: Path) -> Document:
     return doc
 
 
-# --- the corpus ---------------------------------------------------------------------------------
+# --- one long record -----------------------------------------------------------------------------
+
+_CALL = re.compile(r"\[bookmark: _ftn_GoBack\d+\]\[(\d+)\]")
+_BODY = re.compile(r"^\[bookmark: _ftn\d+\]\[(\d+)\]")
+
+
+def repeat_record(folder: Path, times: int, out: Path) -> Path:
+    """Write under `out` one document whose body is `folder`'s sessions `times` over: the
+    header once, then every session again and again, its notes renumbered in reading order so
+    calls and bodies stay unique and matched. `edition.toml` is kept; errata are not (a `find`
+    must occur once, and the copies repeat it)."""
+    source = (folder / "source.txt").read_bytes().decode("utf-8")
+    doc, _ = prepare_inputs(read_inputs(folder), typography=False)
+    if not doc.sessions or not doc.sessions[0].line or not doc.notes:
+        raise CorpusError(f"{folder}: needs a session heading and notes to be repeated")
+    lines = source.split("\n")
+    body_start, notes_start = doc.sessions[0].line - 1, doc.notes[0].line - 1
+    header, body = lines[:body_start], lines[body_start:notes_start]
+    bodies: dict[int, list[str]] = {}
+    for line in lines[notes_start:]:
+        start = _BODY.match(line)
+        if start:
+            bodies[int(start.group(1))] = [line[start.end() :]]
+        elif line.strip() and bodies:
+            bodies[max(bodies)].append(line)
+    header_notes = [int(n) for line in header for n in _CALL.findall(line)]
+    order: list[int] = list(header_notes)  # old note number of each new one, in order
+    copies: list[str] = []
+    for _ in range(times):
+        for line in body:
+
+            def renumber(match: re.Match[str]) -> str:
+                order.append(int(match.group(1)))
+                return f"[bookmark: _ftn_GoBack{len(order) - 1}][{len(order)}]"
+
+            copies.append(_CALL.sub(renumber, line))
+    notes = []
+    for new, old in enumerate(order, start=1):
+        first, *rest = bodies[old]
+        notes += [f"[bookmark: _ftn{new - 1}][{new}]{first}", *rest]
+    tail = [line for line in lines[notes_start:] if not line.strip()][-1:] or [" "]
+    target = out / f"{folder.name}-x{times}"
+    target.mkdir(parents=True, exist_ok=True)
+    text = "\n".join([*header, *copies, *notes, *tail])
+    (target / "source.txt").write_bytes(text.encode("utf-8"))
+    if (folder / "edition.toml").is_file():
+        (target / "edition.toml").write_bytes((folder / "edition.toml").read_bytes())
+    repeated, _ = prepare_inputs(read_inputs(target), typography=False)
+    if len(repeated.sessions) != times * len(doc.sessions) or len(repeated.notes) != len(order):
+        raise CorpusError(f"{target}: the repeated record does not read as {times} copies")
+    return target
+
+
+# --- the corpus ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,15 @@
 # Install the Debian packages the pipeline needs, if any is missing.
 #   WeasyPrint renders with Pango; EPUBCheck needs Java; proofs and the audit read PDFs with
 #   poppler; Ace (make check) drives Chromium from Node.js.
-# Usage: tools/system-deps.sh [core|check]   (core: build and test; check: also Ace's needs)
+# Usage: tools/system-deps.sh [core|check|bench]   (core: build and test; check: also Ace's needs;
+#   bench: also Pandoc, which `make bench` measures our builds against)
 set -euo pipefail
 want=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig default-jre-headless poppler-utils)
 if [ "${1:-core}" = check ]; then
   want+=(chromium nodejs npm)
+fi
+if [ "${1:-core}" = bench ]; then
+  want+=(pandoc)
 fi
 missing=()
 for package in "${want[@]}"; do
