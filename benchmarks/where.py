@@ -1,7 +1,7 @@
 """Turn one record's build into where its time goes: start-up, imports, our stages, HTML, CSS,
 layout, checks, PDF and EPUB writing, the cover image, the page map and publishing.
 
-    .venv/bin/python benchmarks/where.py [FOLDER] [--runs 3] [--profile FILE]
+    .venv/bin/python benchmarks/where.py [FOLDER] [--runs 3] [--profile FILE] [--corpus 60]
 
 Three views, for whoever makes the build faster:
 
@@ -15,6 +15,8 @@ Three views, for whoever makes the build faster:
 - **profile**: cProfile of a warm `build_one` of both editions, the functions with the most
   own time, and own time summed by package (cProfile slows Python code more than C code, so
   read its shares, not its seconds).
+- **layouts** (`--corpus N`): how many layouts each record of an N-record generated corpus
+  needs; every layout after the first is a whole second render.
 
 Phase times are CPU seconds of this process, best of `--runs` per phase (the machine is
 shared). A phase includes the phases it calls: layout includes nothing of ours, `render_print`
@@ -315,6 +317,28 @@ def profile(folder: Path, save: Path | None) -> str:
     )
 
 
+def layouts_over_corpus(count: int) -> str:
+    """How many layouts each record of the generated corpus needs (a PDF build each)."""
+    from collections import Counter
+
+    from benchmarks.archive import recorded_build
+    from benchmarks.corpus import generate
+    from pipeline.inputs import read_inputs
+
+    with tempfile.TemporaryDirectory(prefix="where-") as tmp:
+        corpus = generate(Path(tmp) / "corpus", count)
+        found = {f.name: recorded_build(read_inputs(f))[0].layouts for f in corpus.folders}
+    tally = Counter(found.values())
+    extra = sum(n - 1 for n in found.values())
+    many = ", ".join(f"{name} ({n})" for name, n in found.items() if n > 2)
+    return (
+        f"layouts per PDF build over the {count}-record corpus: "
+        + ", ".join(f"{n} layout(s): {tally[n]} records" for n in sorted(tally))
+        + f"; {extra} extra layouts in all"
+        + (f"; more than two: {many}" if many else "")
+    )
+
+
 def _package(filename: str) -> str:
     if filename.startswith("~") or filename.startswith("<"):
         return "builtins (C)"
@@ -332,11 +356,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, nargs="?", default=RECORD_1973)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", type=Path, help="also save the cProfile stats here")
+    parser.add_argument(
+        "--corpus", type=int, metavar="N", help="also count layouts over an N-record corpus"
+    )
     args = parser.parse_args(argv)
     folder = args.folder.resolve()
     print(cold(folder, args.runs), end="\n\n", flush=True)
     print(warm_pdf(folder, args.runs), end="\n\n", flush=True)
-    print(profile(folder, args.profile))
+    print(profile(folder, args.profile), flush=True)
+    if args.corpus:
+        print("\n" + layouts_over_corpus(args.corpus))
     return 0
 
 
