@@ -107,6 +107,7 @@ class Row:
     target: str
     verdict: str  # "pass", "FAIL", "—" (nothing to judge), "skipped"
     detail: str = ""
+    layouts: str = ""  # how many times a PDF build laid the document out (measure 1)
 
 
 def judged(key: str, value: float | None, shown: str, detail: str = "") -> Row:
@@ -291,7 +292,9 @@ def pdf_against_bare(runs: int, clock: str) -> list[Row]:
             bares.append(best(1, lambda seen=seen: bare_render(seen)))
         ratio, shown, other = compared(fastest(builds), fastest(bares), clock)
         ratios.append(ratio)
-        rows.append(info(f"  {folder.name}", shown, f"layouts per build: {seen.layouts}; {other}"))
+        row = info(f"  {folder.name}", shown, other)
+        row.layouts = str(seen.layouts)
+        rows.append(row)
     worst = max(ratios)
     head = judged(
         "pdf-vs-bare",
@@ -554,16 +557,18 @@ def load_after() -> str:
 
 
 def table(rows: Sequence[Row], markdown: bool) -> str:
-    header = ("measure", "measured", "target", "", "how")
-    cells = [header] + [(r.measure, r.measured, r.target, r.verdict, r.detail) for r in rows]
+    header = ("measure", "measured", "layouts", "target", "", "how")
+    cells = [header] + [
+        (r.measure, r.measured, r.layouts, r.target, r.verdict, r.detail) for r in rows
+    ]
     if markdown:
-        lines = ["| " + " | ".join(c.strip() for c in cells[0]) + " |", "|---|---|---|---|---|"]
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(c.strip() for c in row) + " |" for row in cells[1:]]
         return "\n".join(lines)
-    widths = [max(len(row[i]) for row in cells) for i in range(4)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header) - 1)]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
-        + f"  {row[4]}"
+        + f"  {row[-1]}"
         for row in cells
     )
 
