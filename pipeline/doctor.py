@@ -41,9 +41,10 @@ JOBS: dict[str, str] = {
     "test": "make test fails its EPUBCheck and audit tests, and make audit cannot run",
     "check": "make check (EPUBCheck and Ace by DAISY) cannot run",
     "cluster": "builds cannot run on a Dask cluster",
+    "bench": "make bench reports its measures without the comparison with Pandoc",
 }
 # Jobs a user may go without: a dependency needed only by them is reported, never missed.
-OPTIONAL_JOBS = frozenset({"cluster"})
+OPTIONAL_JOBS = frozenset({"cluster", "bench"})
 # The job whose missing dependencies make the doctor exit 1 and the build stop early.
 BUILD = "build"
 

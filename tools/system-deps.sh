@@ -2,9 +2,9 @@
 # Install the Debian packages the pipeline needs, if any is missing. The packages, and which job
 # needs each, are the rows of tools/system-deps.txt, the table `python -m pipeline doctor` checks
 # too: list a package there, never here. Plain bash, because this runs before Python is set up.
-# Usage: tools/system-deps.sh [core|check]   (core: setup, build and test rows; check: also make
-#        check's, i.e. Ace by DAISY's Chromium and Node.js)
-#        tools/system-deps.sh --list [core|check]   (print the group's packages, install nothing)
+# Usage: tools/system-deps.sh [core|check|bench]   (core: setup, build and test rows; check: also
+#        make check's, i.e. Ace by DAISY's Chromium and Node.js; bench: also make bench's Pandoc)
+#        tools/system-deps.sh --list [core|check|bench]   (print the group's packages, install nothing)
 set -euo pipefail
 table="$(dirname "$0")/system-deps.txt"
 
@@ -13,7 +13,8 @@ if [ "${1:-}" = --list ]; then list_only=true; shift; fi
 case "${1:-core}" in
   core) jobs=" setup build test " ;;
   check) jobs=" setup build test check " ;;
-  *) echo "usage: $0 [--list] [core|check]" >&2; exit 2 ;;
+  bench) jobs=" setup build test bench " ;;
+  *) echo "usage: $0 [--list] [core|check|bench]" >&2; exit 2 ;;
 esac
 
 trim() { local value="${1#"${1%%[![:space:]]*}"}"; printf '%s' "${value%"${value##*[![:space:]]}"}"; }
