@@ -16,18 +16,15 @@ terminal; a test or a library caller may pass its own).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pipeline.build import (
     STAMP,
@@ -43,6 +40,9 @@ from pipeline.build import (
 from pipeline.errors import PipelineError
 from pipeline.inputs import SOURCE_NAME, DocumentInputs, read_inputs
 from pipeline.output import publish
+
+if TYPE_CHECKING:  # the pool's modules are imported when a pool is used (a no-op run is fast)
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Status = Literal["built", "failed", "skipped"]
 
@@ -332,6 +332,10 @@ def _pool_round(
 ) -> Iterator[Result]:
     """Build `jobs` until done or the pool breaks; `lost` receives the documents not finished
     (those in the dying worker first)."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("forkserver")
     queue = list(jobs)
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_worker)
