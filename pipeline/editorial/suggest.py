@@ -71,15 +71,18 @@ class Suggestion:
     column: int
     kind: str
     suspect: str
-    proposal: str
+    proposal: str | None
     context: str
     rule: str
     why: str
     at: int = 0
+    alternatives: tuple[str, ...] = ()  # readings that fit as well, when `proposal` is None
 
     @property
-    def replacement(self) -> str:
-        """`context` with the proposal in place of the suspect."""
+    def replacement(self) -> str | None:
+        """`context` with the proposal in place of the suspect; None when no reading is sure."""
+        if self.proposal is None:
+            return None
         end = self.at + len(self.suspect)
         return self.context[: self.at] + self.proposal + self.context[end:]
 
@@ -823,35 +826,67 @@ def suggestion_id(s: Suggestion) -> str:
     return f"l{s.line}-{slug or 'text'}"
 
 
-def suggestion_toml(s: Suggestion, id: str) -> str:
-    """A `[[fix]]` entry for the errata file, ready to paste, with the rule as a comment."""
-    return "\n".join(
-        (
-            f"# {s.kind} ({s.rule}): {s.why}".replace("\n", " "),
-            "[[fix]]",
-            f"id = {toml_string(id)}",
-            f"find = {toml_string(s.context)}",
-            f"replace = {toml_string(s.replacement)}",
-            f"reason = {toml_string(REASONS.get(s.kind, 'typo'))}",
-        )
-    )
-
-
-def format_text(suggestions: tuple[Suggestion, ...]) -> str:
-    """A listing for the editor: one line per suggestion, then its errata entry."""
-    if not suggestions:
-        return "no suggestions\n"
-    parts = []
+def entry_ids(
+    suggestions: tuple[Suggestion, ...], taken: frozenset[str] = frozenset()
+) -> list[str]:
+    """One id per suggestion, unique among themselves and among the errata's own (`taken`):
+    a second "l43-vis-a-vis" becomes "l43-vis-a-vis-2"."""
+    used = set(taken)
+    ids = []
     for s in suggestions:
-        parts.append(f"{s.line}:{s.column}: {s.kind}: {s.suspect} \u2192 {s.proposal} ({s.rule})")
-        parts.append(suggestion_toml(s, suggestion_id(s)))
-        parts.append("")
-    return "\n".join(parts)
+        base = candidate = suggestion_id(s)
+        n = 1
+        while candidate in used:
+            n += 1
+            candidate = f"{base}-{n}"
+        used.add(candidate)
+        ids.append(candidate)
+    return ids
 
 
-def to_json(suggestions: tuple[Suggestion, ...]) -> list[dict[str, object]]:
-    """Plain dictionaries for `--json`, each with its ready-made errata entry fields."""
+def _comment(text: str) -> str:
+    return "\n".join(f"# {line}".rstrip() for line in text.split("\n"))
+
+
+def suggestion_toml(s: Suggestion, id: str) -> str:
+    """The suggestion as errata text: where and why as comments, then a `[[fix]]` entry ready to
+    paste; when no reading is sure, the readings that fit, as comments only."""
+    where = f"{s.line}:{s.column}: {s.kind} ({s.rule}): {s.suspect!r}"
+    if s.replacement is None:
+        readings = " or ".join(repr(a) for a in s.alternatives) or "no close word known"
+        return _comment(
+            f"{where} \u2192 {readings}?\n{s.why}\n"
+            "no entry: the context does not settle the reading; write one if this is a slip"
+        )
+    lines = [
+        _comment(f"{where} \u2192 {s.proposal!r}\n{s.why}"),
+        "[[fix]]",
+        f"id = {toml_string(id)}",
+        f"find = {toml_string(s.context)}",
+        f"replace = {toml_string(s.replacement)}",
+        f"reason = {toml_string(REASONS.get(s.kind, 'typo'))}",
+    ]
+    return "\n".join(lines)
+
+
+def format_text(suggestions: tuple[Suggestion, ...], *, taken: frozenset[str] = frozenset()) -> str:
+    """The listing for the editor, valid as an errata file: each suggestion's place and reason as
+    comments, then its `[[fix]]` entry; paste the ones accepted into `errata.toml`."""
+    if not suggestions:
+        return "# no suggestions\n"
+    parts = [
+        suggestion_toml(s, id)
+        for s, id in zip(suggestions, entry_ids(suggestions, taken), strict=True)
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def to_json(
+    suggestions: tuple[Suggestion, ...], *, taken: frozenset[str] = frozenset()
+) -> list[dict[str, object]]:
+    """Plain dictionaries for `--json`, each with its errata entry's fields (`replace` is null
+    when no reading is sure; `alternatives` then lists the readings that fit)."""
     return [
-        asdict(s) | {"id": suggestion_id(s), "replace": s.replacement, "reason": REASONS[s.kind]}
-        for s in suggestions
+        asdict(s) | {"id": id, "replace": s.replacement, "reason": REASONS[s.kind]}
+        for s, id in zip(suggestions, entry_ids(suggestions, taken), strict=True)
     ]
