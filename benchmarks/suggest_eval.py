@@ -71,6 +71,7 @@ class Tally:
     exact: int = 0
     own_slips: int = 0
     own_found: int = 0
+    alarm_kinds: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
 
     def scores(self) -> dict[str, float]:
@@ -163,6 +164,7 @@ def _score(
             continue  # a disputed reading: neither way
         elif clean:
             tally.alarms_clean += 1
+            tally.alarm_kinds[s.kind] += 1
             if verbose:
                 tally.notes.append(f"  false alarm (clean) {record.name}: {_show(s)}")
         else:
@@ -252,6 +254,12 @@ def main() -> int:
             f"{half}: {t.words_clean} words clean, {t.words_injected} injected;"
             f" {sum(t.total.values())} slips injected; {t.alarms_clean} false alarms clean,"
             f" {t.alarms_injected} injected; own slips found {t.own_found}/{t.own_slips}"
+        )
+    print("\nfalse alarms on the clean records, by kind (held-out | tuning)")
+    for kind in sorted(set(tallies[HELD_OUT].alarm_kinds) | set(tallies[TUNING].alarm_kinds)):
+        print(
+            f"  {kind:34} {tallies[HELD_OUT].alarm_kinds[kind]:4}"
+            f"      {tallies[TUNING].alarm_kinds[kind]:4}"
         )
     print("\nrecall by slip (held-out | tuning)")
     keys = sorted(set(tallies[HELD_OUT].detail_total) | set(tallies[TUNING].detail_total))
