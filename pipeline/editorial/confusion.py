@@ -163,7 +163,7 @@ class ContextRule:
 
 CONFUSION_RULE = ContextRule(
     "confusion-set",
-    6.0,
+    7.0,
     "a word writers often put for this one fits its neighbours far better",
 )
 KEYSTROKE_RULE = ContextRule(

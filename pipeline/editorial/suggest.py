@@ -101,7 +101,7 @@ EDIT_MIN_COUNT = 2_000_000
 NAME_LIKE_MIN_COUNT = 1_000_000
 """A capitalised unknown word is taken for a name unless a word this common is a slip away."""
 
-SLIP_WEIGHT = 2.0
+SLIP_WEIGHT = 3.0
 """Nats of context fit that one unit of slip cost (`confusion.slip_cost`) outweighs."""
 
 ONE_SIDED_MARGIN = 1.5
