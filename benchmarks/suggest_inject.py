@@ -90,7 +90,8 @@ HOMOPHONES: tuple[tuple[str, str], ...] = (
 # Function words a writer or typist puts for one another (both ways).
 FUNCTION_SWAPS: tuple[tuple[str, str], ...] = (
     ("of", "on"), ("of", "or"), ("of", "for"), ("in", "on"), ("in", "at"), ("at", "to"),
-    ("to", "by"), ("to", "the"), ("by", "with"), ("for", "from"), ("from", "of"), ("with", "without"),
+    ("to", "by"), ("to", "the"), ("by", "with"), ("for", "from"), ("from", "of"),
+    ("with", "without"),
     ("a", "the"), ("an", "a"), ("and", "an"), ("is", "it"), ("is", "was"), ("are", "were"),
     ("was", "has"), ("has", "had"), ("have", "has"), ("this", "that"), ("these", "those"),
     ("this", "these"), ("that", "what"), ("not", "now"), ("we", "he"), ("he", "they"),

@@ -163,7 +163,7 @@ class ContextRule:
 
 CONFUSION_RULE = ContextRule(
     "confusion-set",
-    7.0,
+    8.0,
     "a word writers often put for this one fits its neighbours far better",
 )
 KEYSTROKE_RULE = ContextRule(
@@ -177,7 +177,37 @@ INFLECTION_RULE = ContextRule(
     "another form of the same word fits its neighbours far better; number and tense hang on"
     " words further off, so only overwhelming evidence counts",
 )
-CONTEXT_RULES: tuple[ContextRule, ...] = (CONFUSION_RULE, KEYSTROKE_RULE, INFLECTION_RULE)
+UNLIKELY_PAIR_RULE = ContextRule(
+    "unlikely-pair",
+    3.0,
+    "the word and its neighbour are both common yet their pair is not listed, where chance"
+    " alone would make it common ('these of', 'your to'), while a word one slip away forms a"
+    " listed pair",
+)
+PREPOSITION_VERB_RULE = ContextRule(
+    "preposition-before-verb",
+    1.0,
+    "a preposition cannot take a bare verb ('relations with continue'), while a word one slip"
+    " away can",
+)
+CONTEXT_RULES: tuple[ContextRule, ...] = (
+    CONFUSION_RULE, KEYSTROKE_RULE, INFLECTION_RULE, UNLIKELY_PAIR_RULE, PREPOSITION_VERB_RULE,
+)  # fmt: skip
+
+UNLIKELY_PAIR_RATIO = 1 / 50
+"""A listed pair seen under 1/50 of what chance predicts is broken: "your to", "these of"."""
+
+UNLIKELY_PAIR_CHANCE = 30.0
+"""An unlisted pair is unlikely when chance alone predicts this many times the table's cut-off."""
+
+# Prepositions that never govern a bare infinitive; "to" is left out on purpose ("to continue").
+PREPOSITIONS: frozenset[str] = frozenset(
+    {
+        "with", "of", "from", "for", "at", "by", "about", "into", "onto", "upon", "on", "in",
+        "without", "within", "among", "between", "through", "towards", "toward", "against",
+        "during", "under", "over", "after", "before", "since",
+    }
+)  # fmt: skip
 
 # Coordination lets any word stand before or after these ("your and our positions").
 COORDINATORS: frozenset[str] = frozenset({"and", "or", "nor", "but"})
@@ -207,6 +237,7 @@ DOUBLED_LETTER = SlipKind(
     "doubled-letter", 0.5, "a doubled letter typed once, or a key struck twice"
 )
 SWAPPED_LETTERS = SlipKind("swapped-letters", 0.5, "two neighbouring letters swapped")
+SWAPPED_ACROSS = SlipKind("swapped-across", 1.5, "two letters swapped across a third: 'Secterary'")
 ADJACENT_KEY = SlipKind("adjacent-key", 1.0, "the key next to the right one struck instead")
 DROPPED_LETTER = SlipKind("dropped-letter", 1.0, "a letter left out")
 EXTRA_KEY = SlipKind("extra-key", 1.0, "the key next to the right one struck as well")
@@ -215,7 +246,8 @@ WRONG_KEY = SlipKind("wrong-key", 2.0, "an unrelated letter for the right one")
 EXTRA_LETTER = SlipKind("extra-letter", 2.0, "an unrelated letter added")
 TWO_SLIPS = SlipKind("two-slips", 3.0, "two slips in one word")
 SLIP_KINDS: tuple[SlipKind, ...] = (
-    DOUBLED_LETTER, SWAPPED_LETTERS, ADJACENT_KEY, DROPPED_LETTER, EXTRA_KEY, LOOK_ALIKE,
+    DOUBLED_LETTER, SWAPPED_LETTERS, SWAPPED_ACROSS, ADJACENT_KEY, DROPPED_LETTER, EXTRA_KEY,
+    LOOK_ALIKE,
     WRONG_KEY, EXTRA_LETTER, TWO_SLIPS,
 )  # fmt: skip
 
@@ -306,8 +338,11 @@ def slip_cost(written: str, meant: str) -> float:
         return kind.cost + (first if i == 0 else 0)
     if len(meant) == len(written):
         diff = [k for k in range(len(meant)) if written[k] != meant[k]]
-        if len(diff) == 2 and diff[1] == diff[0] + 1 and written[diff[0]] == meant[diff[1]]:
-            return SWAPPED_LETTERS.cost + (first if diff[0] == 0 else 0)
+        swapped = len(diff) == 2 and written[diff[0]] == meant[diff[1]]
+        if swapped and written[diff[1]] == meant[diff[0]]:
+            kind = SWAPPED_LETTERS if diff[1] == diff[0] + 1 else SWAPPED_ACROSS
+            if diff[1] - diff[0] <= 2:
+                return kind.cost + (first if diff[0] == 0 else 0)
         if len(diff) == 1:
             k = diff[0]
             if written[k] in ADJACENT_KEYS.get(meant[k], ()):

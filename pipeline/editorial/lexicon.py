@@ -37,6 +37,10 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 PSEUDO_COUNT = 10_000
 """Count given to words the unigram table lacks: just below its smallest entry (12,714)."""
 
+ABSENT_SHARE = 0.1
+"""What an absent pair of two well-listed words is taken to count, as a share of the cut-off:
+set on the benchmark's tuning half."""
+
 MAX_COVERAGE = 0.95
 """The most of a word's followers the bigram table is taken to list: some is always left."""
 
@@ -89,7 +93,8 @@ class Lexicon:
         # the less either is listed, the less its absence says.
         listed = self.coverage(first) * self.coverage(second, before=True)
         if listed > 0:
-            ceiling = self.bigram_floor / listed / (self.bigram_per_unigram * count)
+            ceiling = ABSENT_SHARE * self.bigram_floor / listed
+            ceiling /= self.bigram_per_unigram * count
             estimate = min(estimate, ceiling)
         return estimate
 

@@ -1,23 +1,26 @@
-"""Turn a source text into suggested errata: likely typos, each with a proposal and a
-ready-to-paste `[[fix]]` entry for `sources/<id>/errata.toml`.
+"""Turn a source text into suggested errata: likely typos, each with a proposal and, when the
+reading is sure, a ready-to-paste `[[fix]]` entry for `sources/<id>/errata.toml`.
 
 Four checks run over the words of the text as the editor sees it (export junk such as
 `[bookmark: …]` and note numbers `[1]` is skipped; words in editorial brackets and a word marked
 `[sic]` are never proposed):
 
 - **non-word**: a word in no shipped English dictionary, nor among the document's names or
-  accepted words; a capitalised unknown word is taken for a name unless a common word or one of
-  the document's names is a keystroke or two away;
+  accepted words, nor a prefixed word, closed compound, elision or acronym; a capitalised unknown
+  word is taken for a name unless a common word is one cheap slip away or its context vouches;
 - **doubled word**: "the the";
 - **real-word**: a real word whose neighbours make another word far likelier — a member of its
-  confusion set (`confusion.py`) or a real word one keystroke away ("relations with continue"
-  → "will continue"). Likelihood comes from the Google Books bigram counts that `symspellpy`
-  ships (`lexicon.py`);
+  confusion set or a word one slip away (`confusion.py`: keyboard neighbours, look-alike
+  letters, inflection judged apart) — by more than the slip's cost. Likelihood comes from the
+  Google Books bigram counts that `symspellpy` ships (`lexicon.py`, a backoff model) blended with
+  the document's own word pairs (a cache model);
 - **punctuation**: a sentence starter such as "The" straight after a lower-case word: the full
   stop between them has dropped out.
 
-`suggest` is pure: text in, suggestions out, sorted by position. Each suggestion's `context`
-occurs exactly once in the text, so it can serve as the errata entry's `find`.
+A reading is proposed only when it beats the next one clearly; otherwise the suggestion lists
+the readings and carries no entry. `suggest` is pure: text in, suggestions out, sorted by
+position. Each entry's `find` is the smallest stretch of whole words around the slip that occurs
+once in the text and reaches no other finding, so applying it changes the slip and nothing else.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import cache
+from itertools import pairwise
 
 from pipeline.editorial.confusion import (
     ABBREVIATIONS,
@@ -38,8 +42,13 @@ from pipeline.editorial.confusion import (
     INFLECTION_RULE,
     KEYSTROKE_RULE,
     PREFIXES,
+    PREPOSITION_VERB_RULE,
+    PREPOSITIONS,
     SENTENCE_STARTERS,
     TWO_SLIPS,
+    UNLIKELY_PAIR_CHANCE,
+    UNLIKELY_PAIR_RATIO,
+    UNLIKELY_PAIR_RULE,
     ContextRule,
     confusion_sets_of,
     inflections_of_one_word,
@@ -126,6 +135,9 @@ DOCUMENT_WEIGHT = 0.3
 
 DOCUMENT_DISCOUNT = 1
 """Uses taken off every count of the document's own before it is evidence (see `next_word`)."""
+
+LONG_NAME = 8
+"""A capitalised unknown word this long is a slip when a common word is near ("Serertary")."""
 
 COMPOUND_PART = 4
 COMPOUND_MIN_COUNT = 1_000_000
@@ -305,7 +317,7 @@ def _vocabulary(
     counts = Counter(t.lower for t in tokens if t.is_word)
     pairs = Counter(
         (a.lower, b.lower)
-        for a, b in zip(tokens, tokens[1:], strict=False)
+        for a, b in pairwise(tokens)
         if b.joined_before and a.is_word and b.is_word
     )
     firsts: Counter[str] = Counter()
@@ -535,10 +547,12 @@ def _plausible_slip_of_name(
         return False
     if best.cost <= DOUBLED_LETTER.cost:
         return True
+    if len(best.word) >= LONG_NAME and best.cost < TWO_SLIPS.cost:
+        return True  # long words are seldom names one slip from a common word: "Secterary"
     attested = (left is not None and (left, best.word) in lexicon.bigrams) or (
         right is not None and (best.word, right) in lexicon.bigrams
     )
-    return attested and best.cost < TWO_SLIPS.cost
+    return attested and (best.cost < TWO_SLIPS.cost or len(best.word) >= LONG_NAME)
 
 
 ELISION = re.compile(r"^[dlnjmst]'[^\W\d_]{2,}$")
@@ -609,11 +623,15 @@ def _real_word(
         if title_like and not _completes_title(tokens, i, lexicon, other, corrected):
             continue
         gain = _fit(vocabulary, other, left, right) - here
+        confused = relation is CONFUSION_RULE  # a confusion is its own channel
+        relation = _grammar_rule(lexicon, word, other, left, right) or relation
         need = relation.margin
-        if relation is not CONFUSION_RULE:  # a confusion is its own channel
+        if not confused:
             need += SLIP_WEIGHT * slip_cost(word, other)
-        if left is None or right is None:
-            need += ONE_SIDED_MARGIN
+        if (left is None or right is None) and relation.margin > UNLIKELY_PAIR_RULE.margin:
+            # Half the evidence, more room for doubt; but a word next to the title it would
+            # complete, or in a broken pair, needs no more.
+            need += 0.0 if title_like else ONE_SIDED_MARGIN
         scored.append((gain - need, gain, other, relation))
     scored.sort(key=lambda s: (-s[0], s[2]))
     if not scored or scored[0][0] <= 0:
@@ -648,6 +666,41 @@ def _completes_title(
         if pair(corrected.get(j, tokens[j].lower)) in lexicon.bigrams:
             return True
     return False
+
+
+def _grammar_rule(
+    lexicon: Lexicon, word: str, other: str, left: str | None, right: str | None
+) -> ContextRule | None:
+    """A stronger rule than the candidate's own when the text's pair is broken and the
+    candidate's is listed: an unlikely pair, or a preposition before a bare verb."""
+    if right is not None and (other, right) in lexicon.bigrams:
+        preposition = word in PREPOSITIONS and other not in PREPOSITIONS
+        if preposition and (word, right) not in lexicon.bigrams and _is_bare_verb(lexicon, right):
+            return PREPOSITION_VERB_RULE
+        if _unlikely(lexicon, word, right):
+            return UNLIKELY_PAIR_RULE
+    if left is not None and (left, other) in lexicon.bigrams and _unlikely(lexicon, left, word):
+        return UNLIKELY_PAIR_RULE
+    return None
+
+
+def _unlikely(lexicon: Lexicon, first: str, second: str) -> bool:
+    """Whether `first second` is far rarer than chance alone predicts: listed at under
+    UNLIKELY_PAIR_RATIO of it, or unlisted where chance predicts far above the cut-off."""
+    chance = lexicon.bigram_per_unigram * lexicon.count(first) * lexicon.count(second)
+    chance /= lexicon.unigram_total
+    seen = lexicon.bigrams.get((first, second))
+    if seen is not None:
+        return seen < UNLIKELY_PAIR_RATIO * chance
+    return chance >= UNLIKELY_PAIR_CHANCE * lexicon.bigram_floor
+
+
+def _is_bare_verb(lexicon: Lexicon, word: str) -> bool:
+    """Whether `word` reads as a bare verb: common after "to" and "will", never after "the"."""
+    after_to = lexicon.bigrams.get(("to", word), 0)
+    after_will = lexicon.bigrams.get(("will", word), 0)
+    after_the = lexicon.bigrams.get(("the", word), 0)
+    return after_to > 0 and after_will > 0 and after_to > 50 * after_the
 
 
 @cache
@@ -783,11 +836,10 @@ def suggest(
             findings.append(finding)
             corrected[i] = (finding.proposal or "").lower()
     for i, token in enumerate(tokens):
-        if token.is_word and token.checked and i not in corrected and i not in doubled:
-            if vocabulary.known(token.lower) and (
-                finding := _real_word(vocabulary, tokens, i, corrected)
-            ):
-                findings.append(finding)
+        judged = token.is_word and token.checked and i not in corrected and i not in doubled
+        finding = _real_word(vocabulary, tokens, i, corrected) if judged else None
+        if finding and vocabulary.known(token.lower):
+            findings.append(finding)
     decided = sorted(
         (at, at + len(find)) for find in known_finds if find for at in _all_starts(text, find)
     )
@@ -810,7 +862,7 @@ def _place(
 ) -> list[Suggestion]:
     """Give each finding the smallest unique `find` that reaches neither a neighbouring
     finding nor a decided place, so that each entry changes its slip and nothing else. Two
-    findings in touching words ("Genera Secterary") that no such `find` can part share one."""
+    findings in touching words ("Genera Secterary") are one region and share one entry."""
     out: list[Suggestion] = []
     previous_end = 0
     queue = list(findings)
@@ -821,9 +873,13 @@ def _place(
         hi = min(
             [nxt.start if nxt else len(text)] + [lo_ for lo_, _ in decided if lo_ >= finding.end]
         )
+        touching = nxt is not None and not text[finding.end : nxt.start].strip()
+        if touching and finding.proposal is not None and nxt.proposal is not None:
+            queue.insert(0, _merged(text, finding, queue.pop(0)))  # one slip region, one entry
+            continue
         span = _context(text, tokens, finding.start, finding.end, lo, hi)
-        if span is None and nxt is not None and not text[finding.end : nxt.start].strip():
-            queue[0] = _merged(text, finding, queue.pop(0))
+        if span is None and touching:
+            queue.insert(0, _merged(text, finding, queue.pop(0)))
             continue
         out.append(_suggestion(text, finding, span))
         previous_end = span[1] if span else finding.end
