@@ -98,18 +98,6 @@ class Lexicon:
             estimate = min(estimate, ceiling)
         return estimate
 
-    def bigram(self, first: str, second: str) -> float:
-        """Count of `first second`; an absent pair is estimated as if the words were independent,
-        but never above the table's cut-off (it would have been listed)."""
-        seen = self.bigrams.get((first, second))
-        if seen is not None:
-            return float(seen)
-        independent = (
-            self.bigram_scale * self.count(first) * self.count(second) / self.unigram_total
-        )
-        # Half the floor: an absent pair is at most as common as the rarest pair listed.
-        return max(min(independent, self.bigram_floor / 2), 1.0)
-
 
 def _package_file(package: str, name: str) -> Path:
     return Path(str(resources.files(package).joinpath(name)))
