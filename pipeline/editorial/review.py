@@ -1,26 +1,39 @@
 """Turn a document folder or `.txt` into the typo finder's listing: its I/O edge.
 
 `suggest.py` is a pure function on text; this module gathers what it needs from the files: the
-source text as the editor sees it, the `find` of every errata entry already written (so those
-places are not proposed again), the document's own names (speaker labels and the words of its
-header, from the parser), and the accepted wordlists (project-wide and `sources/<id>/words.txt`).
+source text as the editor sees it, the place (`find`) of every errata entry already written, of
+any kind (an emendation, a reading kept on purpose, …), so that it is not proposed again; the
+ids already taken; the document's own names (speaker labels and the words of its header, from
+the parser); and the accepted wordlists (project-wide and `sources/<id>/words.txt`). Then it
+prints, and does nothing else.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.editorial.suggest import format_text, suggest, to_json
+from pipeline.context import Context
+from pipeline.editorial.suggest import Suggestion, format_text, suggest, to_json
 from pipeline.editorial.wordlist import accepted_words
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, parse_toml
 from pipeline.model import Document, Turn, block_text, body_blocks, inline_text
 from pipeline.pipeline import resolve
 from pipeline.stages.clean import clean
-from pipeline.stages.errata import load_errata
 from pipeline.stages.parse import parse
 from pipeline.stages.read import read_source
+
+
+@dataclass(frozen=True, slots=True)
+class FinderInputs:
+    """What the typo finder is told about one document besides its text."""
+
+    names: frozenset[str]
+    accepted: frozenset[str]
+    decided: tuple[str, ...]  # the `find` of every errata entry, of any kind
+    taken_ids: frozenset[str]  # ids of those entries, so a pasted one never clashes
 
 
 def document_names(doc: Document) -> frozenset[str]:
@@ -34,24 +47,56 @@ def document_names(doc: Document) -> frozenset[str]:
     return frozenset(names)
 
 
-def suggest_for(path: Path, *, as_json: bool = False) -> int:
+def names_in(text: str, ctx: Context) -> frozenset[str]:
+    """The names of `text` as the parser reads them; none when the parser rejects it (the
+    errata may be what is broken, and a source the parser rejects still gets its typos)."""
+    try:
+        return document_names(parse(clean(text, ctx.source), hints=ctx.settings.hints))
+    except PipelineError:
+        return frozenset()
+
+
+def decided_entries(errata: Path | None) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The `find` and `id` of every `[[fix]]` table in the errata file, whatever its kind.
+
+    Read from the TOML itself rather than through the errata stage, so that every entry counts,
+    including kinds the stage applies differently or not at all ("keep": a reading considered
+    and kept at its place)."""
+    if errata is None or not errata.is_file():
+        return (), frozenset()
+    try:
+        data = parse_toml(errata.read_text(encoding="utf-8"), errata)
+    except (OSError, UnicodeDecodeError) as error:
+        raise PipelineError(f"cannot read errata: {error}", errata) from None
+    entries = data.get("fix", [])
+    entries = [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+    finds = tuple(e["find"] for e in entries if isinstance(e.get("find"), str) and e["find"])
+    ids = frozenset(e["id"] for e in entries if isinstance(e.get("id"), str))
+    return finds, ids
+
+
+def inputs_for(ctx: Context, text: str) -> FinderInputs:
+    decided, taken = decided_entries(ctx.errata)
+    return FinderInputs(
+        names=names_in(text, ctx),
+        accepted=accepted_words(ctx.folder),
+        decided=decided,
+        taken_ids=taken,
+    )
+
+
+def suggestions_for(path: Path) -> tuple[tuple[Suggestion, ...], FinderInputs]:
     ctx = resolve(path)
     text = read_source(ctx.source, encoding=ctx.settings.encoding)
-    fixes = load_errata(ctx.errata) if ctx.errata else ()
-    # Names come from the text as read; the errata may be what is broken, so they are not
-    # needed for this, and a source the parser rejects still gets its typos listed.
-    try:
-        names = document_names(parse(clean(text, ctx.source), hints=ctx.settings.hints))
-    except PipelineError:
-        names = frozenset()
-    found = suggest(
-        text,
-        names=names,
-        accepted=accepted_words(ctx.folder),
-        known_finds=tuple(fix.find for fix in fixes),
-    )
+    inputs = inputs_for(ctx, text)
+    found = suggest(text, names=inputs.names, accepted=inputs.accepted, known_finds=inputs.decided)
+    return found, inputs
+
+
+def suggest_for(path: Path, *, as_json: bool = False) -> int:
+    found, inputs = suggestions_for(path)
     if as_json:
-        print(json.dumps(to_json(found), ensure_ascii=False, indent=2))
+        print(json.dumps(to_json(found, taken=inputs.taken_ids), ensure_ascii=False, indent=2))
     else:
-        print(format_text(found), end="")
+        print(format_text(found, taken=inputs.taken_ids), end="")
     return 0

@@ -1,47 +1,59 @@
-"""Turn a source text into suggested errata: likely typos, each with a proposal and a
-ready-to-paste `[[fix]]` entry for `sources/<id>/errata.toml`.
+"""Turn a source text into suggested errata: likely typos, each with a proposal and, when the
+reading is sure, a ready-to-paste `[[fix]]` entry for `sources/<id>/errata.toml`.
 
 Four checks run over the words of the text as the editor sees it (export junk such as
 `[bookmark: …]` and note numbers `[1]` is skipped; words in editorial brackets and a word marked
 `[sic]` are never proposed):
 
 - **non-word**: a word in no shipped English dictionary, nor among the document's names or
-  accepted words; a capitalised unknown word is taken for a name unless a common word or one of
-  the document's names is a keystroke or two away;
+  accepted words, nor a prefixed word, closed compound, elision or acronym; a capitalised unknown
+  word is taken for a name unless a common word is one cheap slip away or its context vouches;
 - **doubled word**: "the the";
 - **real-word**: a real word whose neighbours make another word far likelier — a member of its
-  confusion set (`confusion.py`) or a real word one keystroke away ("relations with continue"
-  → "will continue"). Likelihood comes from the Google Books bigram counts that `symspellpy`
-  ships (`lexicon.py`);
+  confusion set or a word one slip away (`confusion.py`: keyboard neighbours, look-alike
+  letters, inflection judged apart) — by more than the slip's cost. Likelihood comes from the
+  Google Books bigram counts that `symspellpy` ships (`lexicon.py`, a backoff model) blended with
+  the document's own word pairs (a cache model);
 - **punctuation**: a sentence starter such as "The" straight after a lower-case word: the full
   stop between them has dropped out.
 
-`suggest` is pure: text in, suggestions out, sorted by position. Each suggestion's `context`
-occurs exactly once in the text, so it can serve as the errata entry's `find`.
+A reading is proposed only when it beats the next one clearly; otherwise the suggestion lists
+the readings and carries no entry. `suggest` is pure: text in, suggestions out, sorted by
+position. Each entry's `find` is the smallest stretch of whole words around the slip that occurs
+once in the text and reaches no other finding, so applying it changes the slip and nothing else.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import cache
+from itertools import pairwise
 
 from pipeline.editorial.confusion import (
     ABBREVIATIONS,
     CONFUSION_RULE,
     COORDINATORS,
+    DOUBLED_LETTER,
     DOUBLED_OK,
+    INFLECTION_RULE,
     KEYSTROKE_RULE,
+    PREFIXES,
     PREPOSITION_VERB_RULE,
     PREPOSITIONS,
     SENTENCE_STARTERS,
-    TITLE_RULE,
+    TWO_SLIPS,
+    UNLIKELY_PAIR_CHANCE,
     UNLIKELY_PAIR_RATIO,
     UNLIKELY_PAIR_RULE,
     ContextRule,
     confusion_sets_of,
+    inflections_of_one_word,
+    look_alike_variants,
+    slip_cost,
 )
 from pipeline.editorial.lexicon import Lexicon, edit_distance, edits1, load_lexicon
 
@@ -71,45 +83,68 @@ class Suggestion:
     column: int
     kind: str
     suspect: str
-    proposal: str
+    proposal: str | None
     context: str
     rule: str
     why: str
     at: int = 0
+    alternatives: tuple[str, ...] = ()  # readings that fit as well, when `proposal` is None
 
     @property
-    def replacement(self) -> str:
-        """`context` with the proposal in place of the suspect."""
+    def replacement(self) -> str | None:
+        """`context` with the proposal in place of the suspect; None when no reading is sure."""
+        if self.proposal is None:
+            return None
         end = self.at + len(self.suspect)
         return self.context[: self.at] + self.proposal + self.context[end:]
 
 
 # --- thresholds ----------------------------------------------------------------------------------
-# Margins are natural logs of how many times likelier the proposal is than the text in its
-# context (the rules' own margins are in confusion.py). They were set on the two FRUS sample
-# records with injected typos (benchmarks/suggest_eval.py): about a third of the issue's budget
-# of one false alarm per 500 words, leaving room for unseen records.
+# Margins are natural logs of how many times likelier one reading is than another in its context
+# (the rules' own margins are in confusion.py). They were set on the tuning half of the benchmark
+# records only (benchmarks/suggest_corpus.py), and are checked on the held-out half.
 
 EDIT_MIN_COUNT = 2_000_000
-"""A keystroke neighbour is proposed only when it is itself a common word."""
+"""A real word is proposed for another only when it is itself a common word."""
 
 NAME_LIKE_MIN_COUNT = 1_000_000
-"""A capitalised unknown word is taken for a name unless a word this common is one edit away."""
+"""A capitalised unknown word is taken for a name unless a word this common is a slip away."""
 
-PSEUDO_COUNT = 10_000
-"""Count given to words the unigram table lacks: just below its smallest entry (12,714)."""
-
-TWO_EDITS_COST = 3.0
-"""Two slips in one word cost as much as three plain deletions (see `_edit_cost`)."""
-
-EDIT_COST_WEIGHT = 3.0
-"""Nats of context fit that one unit of edit cost outweighs when ranking proposals."""
+SLIP_WEIGHT = 3.0
+"""Nats of context fit that one unit of slip cost (`confusion.slip_cost`) outweighs."""
 
 ONE_SIDED_MARGIN = 1.5
 """Extra margin when only one neighbour can be read: half the evidence, more room for doubt."""
 
+NON_WORD_SURE = 2.0
+"""A non-word's best reading is proposed only when it beats the next by this much (7 times);
+otherwise the readings are listed and no entry is written."""
+
+REAL_WORD_SURE = 2.0
+"""Likewise for a real word with two likely replacements."""
+
+SHORT_RARE = 3
+"""Words the unigram table lacks are judged in context only this short ("te", "ot"): longer
+ones are rare words ("rubles") whose pairs nobody counted."""
+
+PREFIXED_MIN_COUNT = 1_000_000
+"""A prefix before a word this common makes a word ("non" + "security")."""
+
+DOCUMENT_WEIGHT = 0.3
+"""How much the document's own word pairs count against the books' in `Vocabulary.next_word`."""
+
+DOCUMENT_DISCOUNT = 1
+"""Uses taken off every count of the document's own before it is evidence (see `next_word`)."""
+
 LONG_NAME = 8
-"""A capitalised unknown word this long may be two slips from a common word ("Secterary")."""
+"""A capitalised unknown word this long is a slip when a common word is near ("Serertary")."""
+
+COMPOUND_PART = 4
+COMPOUND_MIN_COUNT = 1_000_000
+"""A closed compound joins two words this long and this common (`_closed_compound`)."""
+
+NAME_USES_OVER_SLIP = 2
+"""A name misspelt is used this many times more often, correctly, than the misspelling."""
 
 
 # --- reading the text ----------------------------------------------------------------------------
@@ -230,6 +265,30 @@ class Vocabulary:
     names: frozenset[str]  # lower case: the given names and capitalised words used repeatedly
     accepted: frozenset[str]  # lower case
     repeated: frozenset[str]  # lower case: every word form used at least twice
+    uses: dict[str, int]  # lower case: how often each word form is used
+    pairs: dict[tuple[str, str], int]  # lower case: how often each word follows another here
+    firsts: dict[str, int]  # lower case: how often each word is followed by another here
+    total: int  # words in the document
+
+    def word_p(self, word: str, own: int = 0) -> float:
+        """P(word), the books' frequency blended with the document's (`own` uses left out)."""
+        books = self.lexicon.unigram_p(word)
+        here = max(self.uses.get(word, 0) - own - DOCUMENT_DISCOUNT, 0) / max(self.total, 1)
+        return (1 - DOCUMENT_WEIGHT) * books + DOCUMENT_WEIGHT * here
+
+    def next_word(self, first: str, second: str, own: int = 0) -> float:
+        """P(second | first): the books' bigram model blended with the pairs of the document
+        itself, a cache model (Kuhn and De Mori 1990): records repeat their own phrases ("of
+        course", "economic ties"), so a reading the document uses elsewhere is likelier. `own`
+        leaves out the pair at the place being judged, so a slip never vouches for itself."""
+        books = self.lexicon.next_word(first, second)
+        seen = self.firsts.get(first, 0) - own
+        if seen <= 0:
+            return books
+        # Absolute discounting (Ney, Essen and Kneser 1994): a pair seen once elsewhere in the
+        # document is no evidence ("effect on detente" does not make "interest on detente").
+        here = max(self.pairs.get((first, second), 0) - own - DOCUMENT_DISCOUNT, 0) / seen
+        return (1 - DOCUMENT_WEIGHT) * books + DOCUMENT_WEIGHT * here
 
     def known(self, word: str) -> bool:
         """Whether `word` (lower case, straight apostrophes) is a word of this document."""
@@ -256,6 +315,14 @@ def _vocabulary(
 ) -> Vocabulary:
     lexicon = load_lexicon()
     counts = Counter(t.lower for t in tokens if t.is_word)
+    pairs = Counter(
+        (a.lower, b.lower)
+        for a, b in pairwise(tokens)
+        if b.joined_before and a.is_word and b.is_word
+    )
+    firsts: Counter[str] = Counter()
+    for (a, _), n in pairs.items():
+        firsts[a] += n
     capitalised = Counter(t.lower for t in tokens if t.is_word and t.capitalised)
     # The issue asks for the document's own names: a capitalised word it uses more than once
     # (participants, places, speaker labels such as "GIEREK.") is one of them.
@@ -269,24 +336,29 @@ def _vocabulary(
         names=_name_words(names) | frozenset(derived),
         accepted=frozenset(w.replace("\u2019", "'").lower() for w in accepted),
         repeated=frozenset(word for word, count in counts.items() if count >= 2),
+        uses=dict(counts),
+        pairs=dict(pairs),
+        firsts=dict(firsts),
+        total=sum(counts.values()),
     )
 
 
 # --- scoring a word in its context ---------------------------------------------------------------
 
 
-def _fit(lexicon: Lexicon, word: str, left: str | None, right: str | None) -> float:
+def _fit(
+    vocabulary: Vocabulary, word: str, left: str | None, right: str | None, *, here: bool = False
+) -> float:
     """Log-likelihood of `word` between `left` and `right`, up to a constant shared by every
-    candidate for the same place: log c(left word) + log c(word right) - log c(word)."""
-    own = math.log(lexicon.bigram_scale * max(lexicon.count(word), PSEUDO_COUNT))
-    score = math.log(lexicon.bigram(left, word)) if left else own
+    candidate for the same place: log P(word | left) + log P(right | word), without a left
+    neighbour the word's own frequency for the first term. `here`: `word` is what the text has
+    at this place, whose own pairs are left out of the document's counts."""
+    own = 1 if here else 0
+    first = vocabulary.next_word(left, word, own) if left else vocabulary.word_p(word, own)
+    score = math.log(first)
     if right:
-        score += math.log(lexicon.bigram(word, right)) - own
+        score += math.log(vocabulary.next_word(word, right, own))
     return score
-
-
-def _context_word(lexicon: Lexicon, word: str | None) -> str | None:
-    return word if word is not None and word in lexicon.unigrams else None
 
 
 def _match_case(model: str, word: str) -> str:
@@ -299,62 +371,52 @@ def _match_case(model: str, word: str) -> str:
 
 @cache
 def _near_words(word: str) -> tuple[tuple[str, float], ...]:
-    """Known words one edit from `word` with the cost of that edit; words two edits away only
-    when none is one away and `word` is long enough for two slips."""
+    """Known words one slip from `word` (`confusion.slip_cost`), with the cost of that slip;
+    common words two slips away when `word` is long enough to hold two."""
     lexicon = load_lexicon()
-    one = edits1(word)
-    found = [(w, _edit_cost(word, w)) for w in sorted(one) if w in lexicon.forms and "'" not in w]
-    if not any(w in lexicon.unigrams for w, _ in found) and 5 <= len(word) <= 14:
-        two = {e2 for e1 in one for e2 in edits1(e1) if e2 in lexicon.unigrams} - one - {word}
-        found += [(w, TWO_EDITS_COST) for w in sorted(two) if "'" not in w]
-    return tuple(found)
+    one = edits1(word) | look_alike_variants(word)
+    found = {w for w in one if w in lexicon.forms and "'" not in w}
+    if 5 <= len(word) <= 14:
+        two = {e2 for e1 in edits1(word) for e2 in edits1(e1) if e2 in lexicon.unigrams}
+        found |= {w for w in two - {word} if "'" not in w}
+    return tuple(sorted((w, slip_cost(word, w)) for w in found))
 
 
-def _edit_cost(typo: str, word: str) -> float:
-    """How unlikely the slip from `word` to `typo` is, in units of a plain deletion.
-
-    Typists most often drop one of a doubled letter ("Holand") or swap neighbours ("spehres");
-    they seldom hit a wrong key, and least often the first one (Kukich 1992, Damerau 1964)."""
-    if len(word) == len(typo) + 1:
-        i = next((k for k in range(len(typo)) if typo[k] != word[k]), len(typo))
-        doubled = (i > 0 and word[i] == word[i - 1]) or (
-            i + 1 < len(word) and word[i] == word[i + 1]
-        )
-        return 0.5 if doubled else 1.0
-    if len(word) + 1 == len(typo):
-        i = next((k for k in range(len(word)) if typo[k] != word[k]), len(word))
-        doubled = (i > 0 and typo[i] == typo[i - 1]) or (
-            i + 1 < len(typo) and typo[i] == typo[i + 1]
-        )
-        return 0.5 if doubled else 1.0
-    diff = [k for k in range(len(word)) if typo[k] != word[k]]
-    if len(diff) == 2:
-        return 0.5  # neighbours swapped
-    return 2.5 if diff == [0] else 1.5
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    score: float
+    word: str
+    cost: float
 
 
-def _best_proposal(
-    vocabulary: Vocabulary, word: str, left: str | None, right: str | None
-) -> tuple[str, float] | None:
-    """The most likely intended word for the unknown `word`, with the cost of the slip."""
-    lexicon = vocabulary.lexicon
-    best: tuple[float, str, float] | None = None
-    for candidate, cost in _near_words(word):
-        score = _fit(lexicon, candidate, left, right) - EDIT_COST_WEIGHT * cost
-        if best is None or score > best[0]:
-            best = (score, candidate, cost)
-    return (best[1], best[2]) if best else None
+def _rank(
+    vocabulary: Vocabulary,
+    candidates: tuple[tuple[str, float], ...],
+    left: str | None,
+    right: str | None,
+) -> list[_Ranked]:
+    """Candidates best first: fit in context, less the cost of the slip that would explain them."""
+    ranked = [
+        _Ranked(_fit(vocabulary, w, left, right) - SLIP_WEIGHT * cost, w, cost)
+        for w, cost in candidates
+    ]
+    return sorted(ranked, key=lambda r: (-r.score, r.word))
 
 
 def _near_name(vocabulary: Vocabulary, word: str) -> str | None:
-    """A name of the document that `word` is probably a misspelling of."""
+    """A name the document uses far more often than `word`, that `word` misspells."""
     limit = 1 if len(word) < 6 else 2
     matches = sorted(
         (edit_distance(word, name), name)
         for name in vocabulary.names
         if len(name) >= 4 and abs(len(name) - len(word)) <= limit and name != word
     )
-    matches = [(d, n) for d, n in matches if d <= limit]
+    matches = [
+        (d, n)
+        for d, n in matches
+        if d <= limit
+        and vocabulary.uses.get(n, 0) >= NAME_USES_OVER_SLIP * vocabulary.uses.get(word, 1)
+    ]
     return matches[0][1] if matches else None
 
 
@@ -367,59 +429,33 @@ class _Finding:
     end: int
     kind: str
     suspect: str
-    proposal: str
+    proposal: str | None  # None: no reading is sure; `alternatives` lists those that fit
     rule: str
     why: str
+    alternatives: tuple[str, ...] = ()
 
 
-def _non_word(vocabulary: Vocabulary, tokens: tuple[Token, ...], i: int) -> _Finding | None:
-    token = tokens[i]
-    word = token.lower
-    if len(word) < 2 or vocabulary.known(word):
-        return None
-    name = _near_name(vocabulary, word) if token.capitalised else None
-    if token.all_caps and name is None and len(word) <= 6:
-        return None  # an acronym or a Roman numeral: ICCS, MBFR, OASGA, XIV
-    if token.capitalised and name is None and _beside_name(vocabulary, tokens, i):
-        return None  # one word of a longer name: "Jerzy WASZCZUK", "Romuald Spasowski"
-    left, right = _neighbours(vocabulary, tokens, i)
-    if name is not None:
-        proposal = _match_case(token.text, name)
-        return _Finding(
-            token.start,
-            token.end,
-            NON_WORD,
-            token.text,
-            proposal,
-            "near-name",
-            f"{token.text!r} is no English word, and the record names {proposal!r} elsewhere",
-        )
-    best = _best_proposal(vocabulary, word, left, right)
-    if token.capitalised:
-        # A capitalised word no dictionary knows is usually a name: "Niigata", "Olszowski".
-        # Only a common word close by gives a slip away: "Europen", "Secterary".
-        if best is None or vocabulary.lexicon.count(best[0]) < NAME_LIKE_MIN_COUNT:
+def _neighbours(
+    vocabulary: Vocabulary,
+    tokens: tuple[Token, ...],
+    i: int,
+    corrected: dict[int, str] | None = None,
+) -> tuple[str | None, str | None]:
+    """The words either side of token `i` within its phrase, when the bigram table can speak for
+    them: not acronyms ("US" is no "us"), not the pronoun "I" (capitalised in the books, so its
+    pairs are barely listed), not words the unigram table lacks."""
+    lexicon = vocabulary.lexicon
+    corrected = corrected or {}
+
+    def word(j: int) -> str | None:
+        if not 0 <= j < len(tokens) or not tokens[j].is_word or tokens[j].all_caps:
             return None
-        if best[1] >= TWO_EDITS_COST and len(word) < LONG_NAME:
-            return None
-    elif best is None and word in vocabulary.repeated:
-        return None  # used twice and nothing like an English word: the record's own term
-    proposal = _match_case(token.text, best[0]) if best else token.text
-    edits = (
-        ("two edits away" if best[1] >= TWO_EDITS_COST else "one edit away")
-        if best
-        else "no close word known"
-    )
-    return _Finding(
-        token.start,
-        token.end,
-        NON_WORD,
-        token.text,
-        proposal,
-        "dictionary",
-        f"{token.text!r} is in no shipped English dictionary nor in the document's names or"
-        f" wordlists; {proposal!r} is {edits}",
-    )
+        w = corrected.get(j, tokens[j].lower)
+        return w if w in lexicon.unigrams and w != "i" else None
+
+    left = word(i - 1) if tokens[i].joined_before else None
+    right = word(i + 1) if i + 1 < len(tokens) and tokens[i + 1].joined_before else None
+    return left, right
 
 
 def _beside_name(vocabulary: Vocabulary, tokens: tuple[Token, ...], i: int) -> bool:
@@ -429,81 +465,133 @@ def _beside_name(vocabulary: Vocabulary, tokens: tuple[Token, ...], i: int) -> b
             continue
         if not (tokens[i].joined_before if j < i else tokens[j].joined_before):
             continue
+        if tokens[j].sentence_start:
+            continue
         other = tokens[j].lower
         if other in vocabulary.names or not vocabulary.known(other):
             return True
     return False
 
 
-def _neighbours(
-    vocabulary: Vocabulary,
-    tokens: tuple[Token, ...],
-    i: int,
-    corrected: dict[int, str] | None = None,
-) -> tuple[str | None, str | None]:
-    """The words either side of token `i` within its phrase, as the lexicon spells them."""
+def _non_word(
+    vocabulary: Vocabulary, tokens: tuple[Token, ...], i: int, text: str
+) -> _Finding | None:
+    token = tokens[i]
+    word = token.lower
+    if len(word) < 2 or vocabulary.known(word) or _is_compound_of_known(vocabulary, word):
+        return None
+    if _mixed_case(token.text) or _accented_form_known(vocabulary, word):
+        return None  # "MIRVing", "DeGaulle"; "communiqués" for a known "communiques"
+    if ELISION.match(word) or _closed_compound(vocabulary, word):
+        return None  # "d’Eau", "l’Europe"; "notetaker", "peacekeeping"
+    if token.capitalised and len(word) <= 2:
+        return None  # an abbreviation: "Ex-Im", "Dr"
+    name = _near_name(vocabulary, word) if token.capitalised else None
+    if token.all_caps and name is None:
+        return None  # an acronym or a Roman numeral: ICCS, MBFR, COMECON, XIV
+    if token.capitalised and name is None and _beside_name(vocabulary, tokens, i):
+        return None  # one word of a longer name: "Jerzy WASZCZUK", "Pham Van Dong"
+    if name is not None:
+        proposal = _match_case(token.text, name)
+        return _Finding(
+            token.start, token.end, NON_WORD, token.text, proposal, "near-name",
+            f"{token.text!r} is no English word, and the record writes {proposal!r}"
+            f" {vocabulary.uses.get(name, 0)} times",
+        )  # fmt: skip
+    left, right = _neighbours(vocabulary, tokens, i)
+    # "wha’s": the slip is in the stem; the ending stays as written.
+    stem, ending = (word[:-2], token.text[-2:]) if word.endswith("'s") else (word, "")
+    ranked = _rank(vocabulary, _near_words(stem), left, right)
+    if ending:
+        ranked = [_Ranked(r.score, r.word + ending, r.cost) for r in ranked]
+    if token.capitalised and not _plausible_slip_of_name(vocabulary, ranked, left, right):
+        return None
+    if not ranked and word in vocabulary.repeated:
+        return None  # used twice and nothing like an English word: the record's own term
+    why = (
+        f"{token.text!r} is in no shipped English dictionary nor among the document's names or"
+        " accepted words"
+    )
+    if not ranked:
+        return _Finding(token.start, token.end, NON_WORD, token.text, None, "dictionary",
+                        f"{why}; no word is close")  # fmt: skip
+    best = ranked[0]
+    rivals = [r for r in ranked[1:] if best.score - r.score < NON_WORD_SURE]
+    if rivals and _in_compound(text, token):
+        return None  # a piece of "vis-a-vis" with no sure reading: foreign or coined
+    if rivals:
+        alternatives = tuple(_match_case(token.text, r.word) for r in [best, *rivals][:3])
+        return _Finding(
+            token.start, token.end, NON_WORD, token.text, None, "dictionary",
+            f"{why}; the context does not choose between {', '.join(map(repr, alternatives))}",
+            alternatives,
+        )  # fmt: skip
+    proposal = _match_case(token.text, best.word)
+    edits = "two slips away" if best.cost >= TWO_SLIPS.cost else "one slip away"
+    runner = f", and fits its context better than {ranked[1].word!r}" if len(ranked) > 1 else ""
+    return _Finding(token.start, token.end, NON_WORD, token.text, proposal, "dictionary",
+                    f"{why}; {proposal!r} is {edits}{runner}")  # fmt: skip
+
+
+def _plausible_slip_of_name(
+    vocabulary: Vocabulary, ranked: list[_Ranked], left: str | None, right: str | None
+) -> bool:
+    """Whether a capitalised unknown word ("Europen", "Holand") is a slip rather than a name
+    ("Niigata", "Symington", "Bahti"): the nearest common word is one cheap slip away, or the
+    context vouches for it, or it is two letters swapped in a long word ("Secterary")."""
+    if not ranked:
+        return False
+    best = ranked[0]
     lexicon = vocabulary.lexicon
-    corrected = corrected or {}
-
-    def word(j: int) -> str | None:
-        if not 0 <= j < len(tokens) or not tokens[j].is_word:
-            return None
-        return _context_word(lexicon, corrected.get(j, tokens[j].lower))
-
-    left = word(i - 1) if tokens[i].joined_before else None
-    right = word(i + 1) if i + 1 < len(tokens) and tokens[i + 1].joined_before else None
-    return left, right
-
-
-def _ratio(lexicon: Lexicon, first: str, second: str) -> float:
-    """How often `first second` occurs against what chance predicts (absent pairs at half the
-    table's cut-off, the most they can be)."""
-    expected = lexicon.bigram_scale * max(lexicon.count(first), PSEUDO_COUNT)
-    expected *= max(lexicon.count(second), PSEUDO_COUNT) / lexicon.unigram_total
-    seen = lexicon.bigrams.get((first, second), lexicon.bigram_floor / 2)
-    return seen / expected
-
-
-def _is_bare_verb(lexicon: Lexicon, word: str) -> bool:
-    """Whether `word` reads as a bare verb: common after "to" and "will", never after "the"."""
-    after_to = lexicon.bigrams.get(("to", word), 0)
-    after_will = lexicon.bigrams.get(("will", word), 0)
-    after_the = lexicon.bigrams.get(("the", word), 0)
-    return after_to > 0 and after_will > 0 and after_to > 50 * after_the
-
-
-def _rules_for(
-    lexicon: Lexicon,
-    token: Token,
-    word: str,
-    other: str,
-    left: str | None,
-    right: str | None,
-    base: ContextRule,
-) -> ContextRule:
-    """The most lenient rule that applies to replacing `word` by `other` here."""
-    rules = [base]
-    attested_right = right is not None and (other, right) in lexicon.bigrams
-    attested_left = left is not None and (left, other) in lexicon.bigrams
-    # "your and our positions", "you and I and": coordination lets any word stand before
-    # "and", so a pair with a coordinator is no evidence.
-    broken_right = (
-        right not in COORDINATORS and _ratio(lexicon, word, right or "") < UNLIKELY_PAIR_RATIO
+    if lexicon.count(best.word) < NAME_LIKE_MIN_COUNT:
+        return False
+    if best.cost <= DOUBLED_LETTER.cost:
+        return True
+    if len(best.word) >= LONG_NAME and best.cost < TWO_SLIPS.cost:
+        return True  # long words are seldom names one slip from a common word: "Secterary"
+    attested = (left is not None and (left, best.word) in lexicon.bigrams) or (
+        right is not None and (best.word, right) in lexicon.bigrams
     )
-    broken_left = (
-        left not in COORDINATORS and _ratio(lexicon, left or "", word) < UNLIKELY_PAIR_RATIO
+    return attested and (best.cost < TWO_SLIPS.cost or len(best.word) >= LONG_NAME)
+
+
+ELISION = re.compile(r"^[dlnjmst]'[^\W\d_]{2,}$")
+"""A French or Italian elision: "d'Eau", "l'Europe", "dell'Italia" is left to the editor."""
+
+
+def _closed_compound(vocabulary: Vocabulary, word: str) -> bool:
+    """Two common words of four letters or more written as one ("notetaker", "peacekeeping"):
+    English closes compounds freely, and a dropped space joins shorter words ("ofthe")."""
+    count = vocabulary.lexicon.count
+    return any(
+        count(word[:k]) >= COMPOUND_MIN_COUNT and count(word[k:]) >= COMPOUND_MIN_COUNT
+        for k in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1)
     )
-    if (attested_right and broken_right) or (attested_left and broken_left):
-        rules.append(UNLIKELY_PAIR_RULE)
-    if (
-        word in PREPOSITIONS
-        and other not in PREPOSITIONS
-        and attested_right
-        and (word, right) not in lexicon.bigrams
-        and _is_bare_verb(lexicon, right)
-    ):
-        rules.append(PREPOSITION_VERB_RULE)
-    return min(rules, key=lambda rule: rule.margin)
+
+
+def _in_compound(text: str, token: Token) -> bool:
+    return text[token.start - 1 : token.start] == "-" or text[token.end : token.end + 1] == "-"
+
+
+def _mixed_case(text: str) -> bool:
+    """Capitals after the first letter, not all capitals: "MIRVing", "DeGaulle", "McFall"."""
+    return any(c.isupper() for c in text[1:]) and not text.isupper()
+
+
+def _accented_form_known(vocabulary: Vocabulary, word: str) -> bool:
+    plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return plain != word and (vocabulary.known(plain) or _is_compound_of_known(vocabulary, plain))
+
+
+def _is_compound_of_known(vocabulary: Vocabulary, word: str) -> bool:
+    """A prefix and a known word ("nonsecurity", "trilaterally", "reelected"): writers coin these
+    freely, and the dictionaries list only the common ones."""
+    lexicon = vocabulary.lexicon
+    for prefix in PREFIXES:
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and len(rest) >= 4 and lexicon.count(rest) >= PREFIXED_MIN_COUNT:
+            return True
+    return False
 
 
 def _real_word(
@@ -512,11 +600,11 @@ def _real_word(
     token = tokens[i]
     word = token.lower
     lexicon = vocabulary.lexicon
-    if word in vocabulary.names or word in vocabulary.accepted or "'" in word:
-        return None  # the bigram table counts no contractions or possessives
+    if word in vocabulary.names or word in vocabulary.accepted or "'" in word or word == "i":
+        return None  # the bigram table counts no contractions, and a slip to "I" is capitalised
+    if word not in lexicon.unigrams and len(word) > SHORT_RARE:
+        return None  # a rare word the bigram model cannot judge ("rubles", "musicale")
     title_like = False
-    if word == "i":
-        return None  # the pronoun: a slip to or from it would be lower case ("it", "is")
     if token.capitalised and not token.sentence_start:
         # Mid-sentence capitals are names and titles ("Foreign Minister Tack") unless used once.
         if word in vocabulary.repeated or token.all_caps:
@@ -529,58 +617,108 @@ def _real_word(
     right = None if right in COORDINATORS else right
     if left is None and right is None:
         return None
-    candidates: dict[str, tuple[ContextRule, str]] = {}
-    for group in confusion_sets_of(word):
-        for other in group.words:
-            if other != word and other in lexicon.unigrams:
-                candidates.setdefault(other, (CONFUSION_RULE, group.why))
-    for other in _keystroke_neighbours(word):
-        candidates.setdefault(other, (KEYSTROKE_RULE, "one keystroke away"))
-    here = _fit(lexicon, word, left, right)
-    # Half the evidence, more room for doubt; but a capitalised word used once, next to the
-    # title it would complete, needs no more.
-    extra = ONE_SIDED_MARGIN if (left is None or right is None) and not title_like else 0.0
-    best: tuple[float, str, ContextRule, str, float] | None = None
-    for other, (base, slip) in sorted(candidates.items()):
-        # Only attested pairs count as evidence for the alternative.
-        attested = (left is not None and (left, other) in lexicon.bigrams) or (
-            right is not None and (other, right) in lexicon.bigrams
-        )
-        if not attested:
+    here = _fit(vocabulary, word, left, right, here=True)
+    scored = []
+    for other, relation in _real_word_candidates(word):
+        if title_like and not _completes_title(tokens, i, lexicon, other, corrected):
             continue
-        rule = _rules_for(lexicon, token, word, other, left, right, base)
-        if title_like and lexicon.count(other) > 100 * max(lexicon.count(word), 1):
-            rule = min(rule, TITLE_RULE, key=lambda r: r.margin)
-        gain = _fit(lexicon, other, left, right) - here
-        if gain > rule.margin + extra and (best is None or gain - rule.margin > best[0]):
-            best = (gain - rule.margin, other, rule, slip, gain)
-    if best is None:
+        gain = _fit(vocabulary, other, left, right) - here
+        confused = relation is CONFUSION_RULE  # a confusion is its own channel
+        relation = _grammar_rule(lexicon, word, other, left, right) or relation
+        need = relation.margin
+        if not confused:
+            need += SLIP_WEIGHT * slip_cost(word, other)
+        if (left is None or right is None) and relation.margin > UNLIKELY_PAIR_RULE.margin:
+            # Half the evidence, more room for doubt; but a word next to the title it would
+            # complete, or in a broken pair, needs no more.
+            need += 0.0 if title_like else ONE_SIDED_MARGIN
+        scored.append((gain - need, gain, other, relation))
+    scored.sort(key=lambda s: (-s[0], s[2]))
+    if not scored or scored[0][0] <= 0:
         return None
-    _, other, rule, slip, gain = best
+    excess, gain, other, relation = scored[0]
     phrase = " ".join(w for w in (left, other, right) if w)
     written = " ".join(w for w in (left, word, right) if w)
-    return _Finding(
-        token.start,
-        token.end,
-        REAL_WORD,
-        token.text,
-        _match_case(token.text, other),
-        rule.name,
-        f"{rule.why}; {other!r} is {slip}: {phrase!r} is about {_times(gain)} times likelier"
-        f" than {written!r} in Google Books bigrams",
+    why = (
+        f"{relation.why}: {phrase!r} is about {_times(gain)} times likelier than {written!r}"
+        " in Google Books word pairs"
     )
+    rivals = [s for s in scored[1:] if s[0] > 0 and excess - s[0] < REAL_WORD_SURE]
+    if rivals:
+        alternatives = tuple(_match_case(token.text, s[2]) for s in [scored[0], *rivals][:3])
+        return _Finding(token.start, token.end, REAL_WORD, token.text, None, relation.name,
+                        f"{why}; but {', '.join(map(repr, alternatives[1:]))} fit about as well",
+                        alternatives)  # fmt: skip
+    return _Finding(token.start, token.end, REAL_WORD, token.text, _match_case(token.text, other),
+                    relation.name, why)  # fmt: skip
+
+
+def _completes_title(
+    tokens: tuple[Token, ...], i: int, lexicon: Lexicon, other: str, corrected: dict[int, str]
+) -> bool:
+    """Whether `other` forms a listed pair with a capitalised neighbour: "Mr. Genera Secretary"
+    reads "General Secretary"; "Pham Van Dong" gives "Long" no such neighbour."""
+    for j, pair in ((i - 1, lambda w: (w, other)), (i + 1, lambda w: (other, w))):
+        if not 0 <= j < len(tokens) or not tokens[j].is_word or not tokens[j].capitalised:
+            continue
+        if not (tokens[i].joined_before if j < i else tokens[j].joined_before):
+            continue
+        if pair(corrected.get(j, tokens[j].lower)) in lexicon.bigrams:
+            return True
+    return False
+
+
+def _grammar_rule(
+    lexicon: Lexicon, word: str, other: str, left: str | None, right: str | None
+) -> ContextRule | None:
+    """A stronger rule than the candidate's own when the text's pair is broken and the
+    candidate's is listed: an unlikely pair, or a preposition before a bare verb."""
+    if right is not None and (other, right) in lexicon.bigrams:
+        preposition = word in PREPOSITIONS and other not in PREPOSITIONS
+        if preposition and (word, right) not in lexicon.bigrams and _is_bare_verb(lexicon, right):
+            return PREPOSITION_VERB_RULE
+        if _unlikely(lexicon, word, right):
+            return UNLIKELY_PAIR_RULE
+    if left is not None and (left, other) in lexicon.bigrams and _unlikely(lexicon, left, word):
+        return UNLIKELY_PAIR_RULE
+    return None
+
+
+def _unlikely(lexicon: Lexicon, first: str, second: str) -> bool:
+    """Whether `first second` is far rarer than chance alone predicts: listed at under
+    UNLIKELY_PAIR_RATIO of it, or unlisted where chance predicts far above the cut-off."""
+    chance = lexicon.bigram_per_unigram * lexicon.count(first) * lexicon.count(second)
+    chance /= lexicon.unigram_total
+    seen = lexicon.bigrams.get((first, second))
+    if seen is not None:
+        return seen < UNLIKELY_PAIR_RATIO * chance
+    return chance >= UNLIKELY_PAIR_CHANCE * lexicon.bigram_floor
+
+
+def _is_bare_verb(lexicon: Lexicon, word: str) -> bool:
+    """Whether `word` reads as a bare verb: common after "to" and "will", never after "the"."""
+    after_to = lexicon.bigrams.get(("to", word), 0)
+    after_will = lexicon.bigrams.get(("will", word), 0)
+    after_the = lexicon.bigrams.get(("the", word), 0)
+    return after_to > 0 and after_will > 0 and after_to > 50 * after_the
 
 
 @cache
-def _keystroke_neighbours(word: str) -> tuple[str, ...]:
+def _real_word_candidates(word: str) -> tuple[tuple[str, ContextRule], ...]:
+    """Real words `word` may stand for by a slip, each with the rule that judges the swap."""
     lexicon = load_lexicon()
-    return tuple(
-        sorted(
-            w
-            for w in edits1(word)
-            if lexicon.count(w) >= EDIT_MIN_COUNT and "'" not in w and not _variants(word, w)
+    found: dict[str, ContextRule] = {}
+    for group in confusion_sets_of(word):
+        for other in group.words:
+            if other != word and other in lexicon.unigrams:
+                found.setdefault(other, CONFUSION_RULE)
+    for other in sorted(edits1(word) | look_alike_variants(word)):
+        if lexicon.count(other) < EDIT_MIN_COUNT or "'" in other or _variants(word, other):
+            continue
+        found.setdefault(
+            other, INFLECTION_RULE if inflections_of_one_word(word, other) else KEYSTROKE_RULE
         )
-    )
+    return tuple(sorted(found.items()))
 
 
 def _variants(a: str, b: str) -> bool:
@@ -610,15 +748,8 @@ def _doubled(tokens: tuple[Token, ...], text: str, i: int) -> _Finding | None:
     for ok in DOUBLED_OK:
         if first.lower == ok.word and (not ok.before or following in ok.before):
             return None
-    return _Finding(
-        first.start,
-        second.end,
-        DOUBLED_WORD,
-        text[first.start : second.end],
-        first.text,
-        "doubled-word",
-        f"{first.text!r} twice in a row",
-    )
+    return _Finding(first.start, second.end, DOUBLED_WORD, text[first.start : second.end],
+                    first.text, "doubled-word", f"{first.text!r} twice in a row")  # fmt: skip
 
 
 def _missing_stop(tokens: tuple[Token, ...], text: str, i: int) -> _Finding | None:
@@ -629,19 +760,14 @@ def _missing_stop(tokens: tuple[Token, ...], text: str, i: int) -> _Finding | No
         return None
     if text[first.end : second.start].strip(" "):
         return None
-    suspect = text[first.start : second.end]
     return _Finding(
-        first.start,
-        second.end,
-        PUNCTUATION,
-        suspect,
-        first.text + "." + text[first.end : second.start] + second.text,
-        "missing-full-stop",
+        first.start, second.end, PUNCTUATION, text[first.start : second.end],
+        first.text + "." + text[first.end : second.start] + second.text, "missing-full-stop",
         f"{second.text!r} opens a sentence, but no full stop comes before it",
-    )
+    )  # fmt: skip
 
 
-# --- context for the errata entry ----------------------------------------------------------------
+# --- the errata entry: the smallest unique context -----------------------------------------------
 
 
 def _occurrences(text: str, find: str) -> int:
@@ -652,35 +778,29 @@ def _occurrences(text: str, find: str) -> int:
     return count
 
 
-def _context(text: str, tokens: tuple[Token, ...], start: int, end: int) -> tuple[str, int]:
-    """Source text around `start:end` that occurs once in `text`, and the suspect's offset in it.
-
-    Widens a word at a time on either side, within the line, starting from one word each side so
-    that the editor sees where the change falls."""
+def _context(
+    text: str, tokens: tuple[Token, ...], start: int, end: int, lo: int, hi: int
+) -> tuple[int, int] | None:
+    """The smallest stretch of whole words around `start:end`, inside `lo:hi` and its line, that
+    occurs once in `text`: the `find` of an entry that changes nothing but the slip. None when
+    no such stretch exists."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end == -1 else line_end
-    on_line = [t for t in tokens if line_start <= t.start and t.end <= line_end]
-    before = [t for t in on_line if t.end <= start]
-    after = [t for t in on_line if t.start >= end]
-    take_before, take_after = min(1, len(before)), min(1, len(after))
+    lo, hi = max(lo, line_start), min(hi, line_end)
+    before = [t.start for t in tokens if lo <= t.start and t.end <= start][::-1]
+    after = [t.end for t in tokens if t.start >= end and t.end <= hi]
+    left, right, b, a = start, end, 0, 0
     while True:
-        left = before[-take_before].start if take_before else start
-        right = after[take_after - 1].end if take_after else end
-        find = text[left:right]
-        if _occurrences(text, find) == 1:
-            return find, start - left
-        if take_before >= len(before) and take_after >= len(after):
-            left = line_start + (
-                len(text[line_start:line_end]) - len(text[line_start:line_end].lstrip())
-            )
-            find = text[left:line_end].rstrip()
-            return find, start - left
-        # Grow the shorter side first, so the suspect stays near the middle.
-        if take_before < len(before) and (take_before <= take_after or take_after >= len(after)):
-            take_before += 1
+        if _occurrences(text, text[left:right]) == 1:
+            return left, right
+        # Grow the shorter side first, so that the slip stays near the middle.
+        if b < len(before) and (start - left <= right - end or a >= len(after)):
+            left, b = before[b], b + 1
+        elif a < len(after):
+            right, a = after[a], a + 1
         else:
-            take_after += 1
+            return None
 
 
 # --- the public interface ------------------------------------------------------------------------
@@ -696,8 +816,9 @@ def suggest(
     """Candidate typos in `text`, sorted by position.
 
     `names` are the document's own names (words of each are accepted); `accepted` the union of
-    the project-wide and the document's wordlists; `known_finds` the `find` strings of entries
-    already in the errata file: nothing inside one of their occurrences is proposed again."""
+    the project-wide and the document's wordlists; `known_finds` the `find` of every entry
+    already in the errata file, of any kind: those places are decided, so nothing in them is
+    proposed again, and no new entry reaches into them."""
     tokens = tokenize(text)
     vocabulary = _vocabulary(tokens, names, accepted)
     findings: list[_Finding] = []
@@ -711,80 +832,93 @@ def suggest(
             doubled.update((i - 1, i))
         if i and (finding := _missing_stop(tokens, text, i)):
             findings.append(finding)
-        if token.checked and (finding := _non_word(vocabulary, tokens, i)):
+        if token.checked and (finding := _non_word(vocabulary, tokens, i, text)):
             findings.append(finding)
-            corrected[i] = finding.proposal.lower()
+            corrected[i] = (finding.proposal or "").lower()
     for i, token in enumerate(tokens):
-        if token.is_word and token.checked and i not in corrected and i not in doubled:
-            if not vocabulary.known(token.lower):
-                continue
-            if finding := _real_word(vocabulary, tokens, i, corrected):
-                findings.append(finding)
-    covered = [
+        judged = token.is_word and token.checked and i not in corrected and i not in doubled
+        finding = _real_word(vocabulary, tokens, i, corrected) if judged else None
+        if finding and vocabulary.known(token.lower):
+            findings.append(finding)
+    decided = sorted(
         (at, at + len(find)) for find in known_finds if find for at in _all_starts(text, find)
-    ]
-    kept = sorted(
-        (f for f in findings if not any(lo <= f.start and f.end <= hi for lo, hi in covered)),
-        key=lambda f: (f.start, f.end),
     )
-    suggestions = []
-    for finding in _merge_overlapping(text, tokens, kept):
-        context, at = _context(text, tokens, finding.start, finding.end)
-        line = text.count("\n", 0, finding.start) + 1
-        column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
-        suggestions.append(
-            Suggestion(
-                line=line,
-                column=column,
-                kind=finding.kind,
-                suspect=finding.suspect,
-                proposal=finding.proposal,
-                context=context,
-                rule=finding.rule,
-                why=finding.why,
-                at=at,
-            )
-        )
-    return tuple(sorted(set(suggestions), key=_order))
+    kept: list[_Finding] = []
+    for finding in sorted(findings, key=lambda f: (f.start, KIND_PRECEDENCE.index(f.kind))):
+        if any(lo < finding.end and finding.start < hi for lo, hi in decided):
+            continue  # an entry already decides this place, whatever its kind
+        if kept and finding.start < kept[-1].end:
+            continue  # two checks on one word: the surer kind stands
+        kept.append(finding)
+    return tuple(_place(text, tokens, kept, decided))
 
 
 KIND_PRECEDENCE = (NON_WORD, DOUBLED_WORD, REAL_WORD, PUNCTUATION)
-"""When findings merge, the surest kind names the entry."""
+"""When findings meet, the surest kind names the entry."""
 
 
-def _merge_overlapping(
-    text: str, tokens: tuple[Token, ...], findings: list[_Finding]
-) -> list[_Finding]:
-    """Join findings whose errata contexts would overlap ("Mr. Genera Secterary"): the errata
-    stage rejects overlapping entries, so one entry must carry both corrections."""
-    merged: list[_Finding] = []
-    for finding in findings:
-        if merged:
-            last = merged[-1]
-            context, at = _context(text, tokens, last.start, last.end)
-            last_context_end = last.start - at + len(context)
-            context, at = _context(text, tokens, finding.start, finding.end)
-            if finding.start - at < last_context_end and finding.start >= last.end:
-                gap = text[last.end : finding.start]
-                kinds = sorted((last.kind, finding.kind), key=KIND_PRECEDENCE.index)
-                merged[-1] = _Finding(
-                    last.start,
-                    finding.end,
-                    kinds[0],
-                    text[last.start : finding.end],
-                    last.proposal + gap + finding.proposal,
-                    f"{last.rule}+{finding.rule}",
-                    f"{last.why}; {finding.why}",
-                )
-                continue
-            if finding.start < last.end:
-                continue  # two checks on one word: the first, surer one stands
-        merged.append(finding)
-    return merged
+def _place(
+    text: str, tokens: tuple[Token, ...], findings: list[_Finding], decided: list[tuple[int, int]]
+) -> list[Suggestion]:
+    """Give each finding the smallest unique `find` that reaches neither a neighbouring
+    finding nor a decided place, so that each entry changes its slip and nothing else. Two
+    findings in touching words ("Genera Secterary") are one region and share one entry."""
+    out: list[Suggestion] = []
+    previous_end = 0
+    queue = list(findings)
+    while queue:
+        finding = queue.pop(0)
+        nxt = queue[0] if queue else None
+        lo = max([previous_end] + [hi for _, hi in decided if hi <= finding.start])
+        hi = min(
+            [nxt.start if nxt else len(text)] + [lo_ for lo_, _ in decided if lo_ >= finding.end]
+        )
+        touching = nxt is not None and not text[finding.end : nxt.start].strip()
+        if touching and finding.proposal is not None and nxt.proposal is not None:
+            queue.insert(0, _merged(text, finding, queue.pop(0)))  # one slip region, one entry
+            continue
+        span = _context(text, tokens, finding.start, finding.end, lo, hi)
+        if span is None and touching:
+            queue.insert(0, _merged(text, finding, queue.pop(0)))
+            continue
+        out.append(_suggestion(text, finding, span))
+        previous_end = span[1] if span else finding.end
+    return out
 
 
-def _order(s: Suggestion) -> tuple[int, int, str, str]:
-    return (s.line, s.column, s.kind, s.rule)
+def _merged(text: str, first: _Finding, second: _Finding) -> _Finding:
+    gap = text[first.end : second.start]
+    proposal = (
+        first.proposal + gap + second.proposal
+        if first.proposal is not None and second.proposal is not None
+        else None
+    )
+    kind = min((first.kind, second.kind), key=KIND_PRECEDENCE.index)
+    return _Finding(first.start, second.end, kind, text[first.start : second.end], proposal,
+                    f"{first.rule}+{second.rule}", f"{first.why}; {second.why}")  # fmt: skip
+
+
+def _suggestion(text: str, finding: _Finding, span: tuple[int, int] | None) -> Suggestion:
+    line = text.count("\n", 0, finding.start) + 1
+    column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
+    proposal, why, alternatives = finding.proposal, finding.why, finding.alternatives
+    if span is None:
+        span = (finding.start, finding.end)
+        if proposal is not None:
+            alternatives, proposal = (proposal,), None
+            why += "; no stretch of its line around it occurs only once, so no entry can name it"
+    return Suggestion(
+        line=line,
+        column=column,
+        kind=finding.kind,
+        suspect=finding.suspect,
+        proposal=proposal,
+        context=text[span[0] : span[1]],
+        rule=finding.rule,
+        why=why,
+        at=finding.start - span[0],
+        alternatives=alternatives,
+    )
 
 
 def _all_starts(text: str, find: str) -> list[int]:
@@ -823,35 +957,67 @@ def suggestion_id(s: Suggestion) -> str:
     return f"l{s.line}-{slug or 'text'}"
 
 
-def suggestion_toml(s: Suggestion, id: str) -> str:
-    """A `[[fix]]` entry for the errata file, ready to paste, with the rule as a comment."""
-    return "\n".join(
-        (
-            f"# {s.kind} ({s.rule}): {s.why}".replace("\n", " "),
-            "[[fix]]",
-            f"id = {toml_string(id)}",
-            f"find = {toml_string(s.context)}",
-            f"replace = {toml_string(s.replacement)}",
-            f"reason = {toml_string(REASONS.get(s.kind, 'typo'))}",
-        )
-    )
-
-
-def format_text(suggestions: tuple[Suggestion, ...]) -> str:
-    """A listing for the editor: one line per suggestion, then its errata entry."""
-    if not suggestions:
-        return "no suggestions\n"
-    parts = []
+def entry_ids(
+    suggestions: tuple[Suggestion, ...], taken: frozenset[str] = frozenset()
+) -> list[str]:
+    """One id per suggestion, unique among themselves and among the errata's own (`taken`):
+    a second "l43-vis-a-vis" becomes "l43-vis-a-vis-2"."""
+    used = set(taken)
+    ids = []
     for s in suggestions:
-        parts.append(f"{s.line}:{s.column}: {s.kind}: {s.suspect} \u2192 {s.proposal} ({s.rule})")
-        parts.append(suggestion_toml(s, suggestion_id(s)))
-        parts.append("")
-    return "\n".join(parts)
+        base = candidate = suggestion_id(s)
+        n = 1
+        while candidate in used:
+            n += 1
+            candidate = f"{base}-{n}"
+        used.add(candidate)
+        ids.append(candidate)
+    return ids
 
 
-def to_json(suggestions: tuple[Suggestion, ...]) -> list[dict[str, object]]:
-    """Plain dictionaries for `--json`, each with its ready-made errata entry fields."""
+def _comment(text: str) -> str:
+    return "\n".join(f"# {line}".rstrip() for line in text.split("\n"))
+
+
+def suggestion_toml(s: Suggestion, id: str) -> str:
+    """The suggestion as errata text: where and why as comments, then a `[[fix]]` entry ready to
+    paste; when no reading is sure, the readings that fit, as comments only."""
+    where = f"{s.line}:{s.column}: {s.kind} ({s.rule}): {s.suspect!r}"
+    if s.replacement is None:
+        readings = " or ".join(repr(a) for a in s.alternatives) or "no close word known"
+        return _comment(
+            f"{where} \u2192 {readings}?\n{s.why}\n"
+            "no entry: the context does not settle the reading; write one if this is a slip"
+        )
+    lines = [
+        _comment(f"{where} \u2192 {s.proposal!r}\n{s.why}"),
+        "[[fix]]",
+        f"id = {toml_string(id)}",
+        f"find = {toml_string(s.context)}",
+        f"replace = {toml_string(s.replacement)}",
+        f"reason = {toml_string(REASONS.get(s.kind, 'typo'))}",
+    ]
+    return "\n".join(lines)
+
+
+def format_text(suggestions: tuple[Suggestion, ...], *, taken: frozenset[str] = frozenset()) -> str:
+    """The listing for the editor, valid as an errata file: each suggestion's place and reason as
+    comments, then its `[[fix]]` entry; paste the ones accepted into `errata.toml`."""
+    if not suggestions:
+        return "# no suggestions\n"
+    parts = [
+        suggestion_toml(s, id)
+        for s, id in zip(suggestions, entry_ids(suggestions, taken), strict=True)
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def to_json(
+    suggestions: tuple[Suggestion, ...], *, taken: frozenset[str] = frozenset()
+) -> list[dict[str, object]]:
+    """Plain dictionaries for `--json`, each with its errata entry's fields (`replace` is null
+    when no reading is sure; `alternatives` then lists the readings that fit)."""
     return [
-        asdict(s) | {"id": suggestion_id(s), "replace": s.replacement, "reason": REASONS[s.kind]}
-        for s in suggestions
+        asdict(s) | {"id": id, "replace": s.replacement, "reason": REASONS[s.kind]}
+        for s, id in zip(suggestions, entry_ids(suggestions, taken), strict=True)
     ]

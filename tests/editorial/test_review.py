@@ -10,7 +10,28 @@ from tests.conftest import RECORD_1973, export
 
 def test_errata_already_written_are_not_proposed_again(capsys):
     assert main(["suggest", str(RECORD_1973)]) == 0
-    assert capsys.readouterr().out == "no suggestions\n"
+    assert capsys.readouterr().out == "# no suggestions\n"
+
+
+def test_an_entry_of_any_kind_decides_its_place(capsys, write_source, tmp_path):
+    # Issue 14 §2: a `keep` entry silences the finder at its place only, unlike words.txt.
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    (folder / "source.txt").write_text(
+        export("1 May 1970", "Meeting (10:00)", "Tanaka. We saw spehres.", "Tanaka. And spehres."),
+        encoding="utf-8",
+    )
+    (folder / "errata.toml").write_text(
+        '[[fix]]\nid = "kept"\nfind = "saw spehres"\nreplace = "saw spehres"\n'
+        'reason = "kept"\nkind = "keep"\n',
+        encoding="utf-8",
+    )
+    assert main(["suggest", str(folder), "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [s["context"] for s in found] == ["And spehres"] or [s["suspect"] for s in found] == [
+        "spehres"
+    ]
+    assert all("saw" not in s["context"] for s in found)
 
 
 def test_a_bare_copy_of_the_1973_record_gets_every_slip_its_errata_fix(capsys, write_source):
@@ -31,8 +52,7 @@ def test_each_proposal_is_a_ready_errata_entry_that_applies(capsys, write_source
     )
     assert main(["suggest", str(path)]) == 0
     listing = capsys.readouterr().out
-    entries = "\n".join(line for line in listing.splitlines() if not line[:1].isdigit())
-    fixes = parse_errata(entries)
+    fixes = parse_errata(listing)  # the whole listing, comments and all
     # The doubled word and the misspelling sit side by side: one entry covers both.
     text, corrections = apply_errata(path.read_text(encoding="utf-8"), fixes, marked=False)
     assert "Tanaka. The spheres are wide." in text and len(corrections) == len(fixes) >= 1

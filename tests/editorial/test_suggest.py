@@ -23,6 +23,7 @@ from pipeline.editorial.suggest import (
     tokenize,
 )
 from pipeline.editorial.wordlist import accepted_words, load_wordlist, parse_wordlist
+from pipeline.stages.errata import apply_errata, parse_errata
 from tests.conftest import RECORD_1973, SOURCES
 
 RECORD_TEXT = (RECORD_1973 / "source.txt").read_text(encoding="utf-8")
@@ -216,15 +217,64 @@ def test_line_and_column_point_at_the_suspect() -> None:
 
 
 def test_format_text_and_json() -> None:
-    found = suggest("We discussed the the treaty and other spehres.\n")
+    found = suggest("We discussed the the treaty and the spehres of influence.\n")
     listing = format_text(found)
-    assert "1:14: doubled-word: the the → the (doubled-word)" in listing
-    assert 'find = "other spehres"' in listing
-    assert format_text(()) == "no suggestions\n"
+    assert "# 1:14: doubled-word (doubled-word): 'the the' \u2192 'the'" in listing
+    assert 'find = "spehres"' in listing
+    assert format_text(()) == "# no suggestions\n"
     rows = to_json(found)
     assert [row["suspect"] for row in rows] == ["the the", "spehres"]
-    assert rows[1]["replace"] == "other spheres"
+    assert rows[1]["replace"] == "spheres"
     assert rows[1]["id"] == "l1-spehres"
+
+
+def test_the_whole_listing_is_an_errata_file() -> None:
+    # Issue 14 §5: the text output pastes into errata.toml as it is.
+    listing = format_text(suggest(RECORD_TEXT))
+    assert len(tomllib.loads(listing)["fix"]) == 10  # "Genera Secterary" is one entry
+    fixes = parse_errata(listing)
+    text, corrections = apply_errata(RECORD_TEXT, fixes)
+    assert len(corrections) == 10
+    assert "Mr. General Secretary, for" in text and "in the morning" in text
+
+
+def test_entries_change_only_the_slip() -> None:
+    # A merged entry once changed a correct neighbour ("Pham Van Dong" → "Pam Van Long").
+    for s in suggest(RECORD_TEXT):
+        assert s.replacement is not None
+        before, after = s.context, s.replacement
+        assert before[: s.at] == after[: s.at]
+        assert before[s.at + len(s.suspect) :] == after[s.at + len(s.proposal) :]
+        assert _occurrences(RECORD_TEXT, before) == 1
+
+
+def test_a_name_of_common_words_is_not_a_slip() -> None:
+    text = "They spoke of Pham Van Dong as a leader, and of Senator W. Symington, who came.\n"
+    assert suggest(text) == ()
+
+
+def test_an_unsure_reading_is_listed_without_an_entry() -> None:
+    (found,) = suggest("The minister said fo nothing.\n")
+    assert found.proposal is None and len(found.alternatives) >= 2
+    listing = format_text((found,))
+    assert "[[fix]]" not in listing and "no entry" in listing
+    assert tomllib.loads(listing) == {}
+
+
+def test_ids_stay_unique_on_one_line() -> None:
+    found = suggest("We sawe it, and then we sawe it again, as we sawe it before.\n")
+    ids = [fix["id"] for fix in tomllib.loads(format_text(found)).get("fix", [])]
+    assert len(ids) == len(set(ids)) == 3
+    taken = tomllib.loads(format_text(found, taken=frozenset(ids))).get("fix", [])
+    assert not {fix["id"] for fix in taken} & set(ids)
+
+
+def test_decided_places_of_any_kind_are_skipped() -> None:
+    # A `keep` entry (issue 14 §2) decides its place like a fix does, and only there.
+    text = "He said sawe once.\nShe said sawe twice.\n"
+    rest = suggest(text, known_finds=("He said sawe",))
+    assert [s.line for s in rest] == [2]
+    assert not any(s.context in "He said sawe once." for s in rest)
 
 
 def test_wordlists(tmp_path: Path) -> None:
