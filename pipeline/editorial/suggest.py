@@ -996,6 +996,8 @@ def suggestion_toml(s: Suggestion, id: str) -> str:
         f"find = {toml_string(s.context)}",
         f"replace = {toml_string(s.replacement)}",
         f"reason = {toml_string(REASONS.get(s.kind, 'typo'))}",
+        # A proposal until the editor accepts it: a --release build refuses it as it stands.
+        'status = "proposed"',
     ]
     return "\n".join(lines)
 

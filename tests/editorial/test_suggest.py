@@ -201,6 +201,7 @@ def test_toml_strings_are_escaped() -> None:
         "find": 'say "teh" \\ now',
         "replace": 'say "the" \\ now',
         "reason": "typo",
+        "status": "proposed",  # a --release build refuses it until the editor accepts it
     }
 
 
