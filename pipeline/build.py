@@ -16,10 +16,12 @@ clone too.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -168,6 +170,29 @@ def _check_machine() -> None:
 
 def build_one(inputs: DocumentInputs, formats: Sequence[str], paper: str | None = None) -> Edition:
     """Build the requested editions of one document (see the module docstring)."""
+    try:
+        return _build_one(inputs, formats, paper)
+    finally:
+        _release_layouts()
+
+
+def _release_layouts() -> None:
+    """Remove the fonts WeasyPrint copied for this build's layouts. Each FontConfiguration
+    copies the vendored fonts into a temporary folder (/tmp/weasyprint-*, 1.3 MB) that only its
+    `__del__` removes, and the layout holds it in reference cycles: a process that exits or is
+    stopped before collecting them (a pool worker, a CLI build) left one folder per layout.
+    The objects are found among the live ones (uncollected cycles included), which costs a
+    fraction of the full collection that would free them."""
+    fonts = sys.modules.get("weasyprint.text.fonts")
+    if fonts is None:
+        return
+    for found in gc.get_objects():
+        if isinstance(found, fonts.FontConfiguration) and getattr(found, "_folder", None):
+            shutil.rmtree(found._folder, ignore_errors=True)
+            found._folder = None
+
+
+def _build_one(inputs: DocumentInputs, formats: Sequence[str], paper: str | None) -> Edition:
     from pipeline.pipeline import prepare_inputs
 
     _check_machine()

@@ -48,6 +48,14 @@ def write_source(tmp_path: Path):
     return write
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Tests lay documents out directly: remove WeasyPrint's font copies of those layouts
+    (pipeline/build.py does it after each build)."""
+    from pipeline.build import _release_layouts
+
+    _release_layouts()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "allow_warnings: the test expects logged warnings")
 

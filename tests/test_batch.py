@@ -253,3 +253,27 @@ def test_ctrl_c_keeps_what_was_finished_and_leaves_no_temporary_files(tmp_path):
         p.name for p in out.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")
     ]
     assert leftovers == []
+
+
+def test_builds_leave_no_temporary_folders(tmp_path):
+    # WeasyPrint copies the fonts into /tmp/weasyprint-* for each layout and removes the copy
+    # only when its FontConfiguration is collected: every build used to leave 1.3 MB behind.
+    sources = tmp_path / "sources"
+    make_folder(sources, "a", small_record("RECORD A"))
+    make_folder(sources, "b", small_record("RECORD B", notes=2))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    for argv in (
+        ["build", str(sources / "a"), "--out", str(tmp_path / "one")],
+        ["build", "--all", str(sources), "--out", str(tmp_path / "all"), "-j", "2"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "pipeline", *argv],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert list(temporary.iterdir()) == [], argv
