@@ -58,6 +58,7 @@ class BatchRequest:
     jobs: int = 1
     force: bool = False
     cluster: str | None = None
+    release: bool = False  # refuse errata entries still `proposed` (checked before any skip)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +203,10 @@ def plan(
     failed: list[Outcome] = []
     for folder in folders:
         try:
-            read.append((folder, read_inputs(folder)))
+            inputs = read_inputs(folder)
+            if request.release:
+                check_release_inputs(inputs)
+            read.append((folder, inputs))
         except PipelineError as error:
             failed.append(Outcome(_display(folder), "failed", str(error)))
     refused = _collisions(read)
@@ -229,11 +233,27 @@ def plan(
     return jobs, failed, skipped
 
 
-def plan_one(path: Path, paper: str | None, out_dir: Path | None = None) -> Job:
+def check_release_inputs(inputs: DocumentInputs) -> None:
+    """A release publishes decisions only: an errata entry still `proposed` stops it, even when
+    the edition is otherwise up to date (so the check comes before any skip)."""
+    if inputs.errata is None:
+        return
+    from pipeline.inputs import decoded
+    from pipeline.stages.errata import check_release, parse_errata
+
+    fixes = parse_errata(decoded(inputs.errata, "errata"), inputs.errata.path)
+    check_release(fixes, inputs.errata.path)
+
+
+def plan_one(
+    path: Path, paper: str | None, out_dir: Path | None = None, *, release: bool = False
+) -> Job:
     """The job of one document given on the command line (`output/<id>/` unless `out_dir`)."""
     from pipeline.context import PROJECT_ROOT
 
     inputs = read_inputs(path)
+    if release:
+        check_release_inputs(inputs)
     document = Path(inputs.folder).name if inputs.folder else Path(inputs.source.path).name
     job = Job(
         document=document,

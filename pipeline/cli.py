@@ -163,7 +163,9 @@ def run_build(args: argparse.Namespace) -> int:
     from pipeline.build import build_one
 
     formats = _formats(args)
-    job = plan_one(args.path, args.paper, Path(args.out) if args.out else None)
+    job = plan_one(
+        args.path, args.paper, Path(args.out) if args.out else None, release=args.release
+    )
     if not args.force and up_to_date(job, formats):
         print(f"up to date: {job.out_dir} (--force rebuilds)", file=sys.stderr)
         return 0
@@ -188,6 +190,7 @@ def run_build_all(args: argparse.Namespace) -> int:
         jobs=args.jobs or default_jobs(),
         force=args.force,
         cluster=args.cluster,
+        release=args.release,
     )
     progress = progress_for(sys.stderr)
     try:
@@ -271,6 +274,11 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--paper", choices=tuple(PAPER_SIZES), help="override [print] paper")
     build.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    build.add_argument(
+        "--release",
+        action="store_true",
+        help='refuse errata entries still marked status = "proposed"',
+    )
     build.add_argument(
         "-j", "--jobs", type=int, metavar="N", help="with --all: N worker processes (default: CPUs)"
     )

@@ -277,3 +277,21 @@ def test_builds_leave_no_temporary_folders(tmp_path):
         )
         assert done.returncode == 0, done.stderr
         assert list(temporary.iterdir()) == [], argv
+
+
+def test_a_release_refuses_a_proposed_entry_even_when_up_to_date(tmp_path, capsys):
+    sources = tmp_path / "sources"
+    folder = make_folder(sources, "a", small_record("RECORD A"))
+    (folder / "errata.toml").write_text(
+        '\n[[fix]]\nid = "x"\nfind = "fisheries question"\nreplace = "fisheries questions"\n'
+        'reason = "typo"\nstatus = "proposed"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["build", "--all", str(sources), "--out", str(out)]) == 0
+    before = files_of(out / "a")
+    capsys.readouterr()
+    assert main(["build", "--all", str(sources), "--out", str(out), "--release"]) == 2
+    assert f"{folder / 'errata.toml'}:2: fix 'x' is still proposed" in capsys.readouterr().err
+    assert main(["build", str(folder), "--out", str(out / "a"), "--release"]) == 2
+    assert files_of(out / "a") == before
