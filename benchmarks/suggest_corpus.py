@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RECORDS = Path(__file__).resolve().parent / "suggest_records"
+# The five FRUS records of the family, shared with the parser tests (one copy in the project).
+RECORDS = ROOT / "tests" / "fixtures" / "family" / "frus"
 
 TUNING = "tuning"
 HELD_OUT = "held-out"
