@@ -10,6 +10,8 @@ The order of the stages is data, each entry with the reason it sits where it doe
     parse       text → Document         headings, turns, notes; checks note calls ↔ bodies;
                                         errata marks become Intervention nodes
     metadata    Document → Document     edition.toml over what the text says
+    language    Document → Document     after metadata: edition.toml's full tag wins, else
+                                        the variant (en-US, en-GB) is inferred from the text
     attach      Document → Document     right after parsing: each Intervention gets its entry
     numbering   Document → Document     paragraph numbers, from the text alone (citations)
     typography  Document → Document     on text runs only, so brackets and calls are protected;
@@ -32,6 +34,7 @@ from pipeline.metadata import EditionFile, merge_meta, parse_edition
 from pipeline.model import Document
 from pipeline.stages.clean import clean
 from pipeline.stages.errata import Errata, apply_errata, check_release, parse_errata_file
+from pipeline.stages.language import choose_language
 from pipeline.stages.locate import attach_corrections, locate_corrections
 from pipeline.stages.numbering import number_paragraphs
 from pipeline.stages.parse import parse
@@ -96,6 +99,7 @@ def prepare_inputs(
         regularisation_classes=errata.classes,
         source_sha256=hashlib.sha256(inputs.source.data).hexdigest(),
     )
+    doc = choose_language(doc)  # after edition.toml: its full tag wins over the inference
     doc = number_paragraphs(attach_corrections(doc))
     if typography:
         doc = apply_typography(doc)

@@ -1,0 +1,198 @@
+"""Turn a Document's metadata and structure into the values both editions print the same way.
+
+The print and the ebook writer must agree on a session's label, the edition's title, who made
+the edition and in what role, which date is the edition's and which the talks', what a
+correction's place is called, the ids of notes and the identifiers of both files. Each is
+computed here, once, by a pure function of the model; the writers only lay the values out.
+
+Dates: the edition's own date is when it was published (`Meta.published`, else `modified`); the
+date of the talks (`Meta.date`) is the content's date, never the file's creation date.
+
+Responsibility follows catalogue practice (RDA 19–20, MARC relator codes): the creator is the
+personal author(s) named in edition.toml, else the corporate body that issued a government
+record (`isb`), else the compiler; everyone else contributes in a named role.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+
+from pipeline.model import Correction, Document, Meta, Note, Session, inline_text
+
+# Stable identifiers: uuid5 of a fixed URL per document. The host is under the reserved
+# `.invalid` TLD (RFC 2606): the URL only names the document, it is never fetched.
+IDENTIFIER_BASE = "https://records.edition.invalid/"
+
+PIPELINE_NAME = "edition-pipeline"
+FALLBACK_TITLE = "Untitled record"
+
+
+def pipeline_version() -> str:
+    """The installed version of this pipeline (pyproject.toml), or "unknown" when run from a
+    copy that was never installed."""
+    try:
+        return version(PIPELINE_NAME)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def generator() -> str:
+    """What made the files, for PDF Creator/XMP CreatorTool and the EPUB's generator."""
+    return f"{PIPELINE_NAME} {pipeline_version()}"
+
+
+# --- titles and labels -----------------------------------------------------------------------
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def edition_title(doc: Document) -> str:
+    """The edition's title: edition.toml's, else the source's title line, else the id."""
+    for candidate in (doc.meta.title, doc.meta.source_title, inline_text(doc.header.title)):
+        if title := _squash(candidate):
+            return title
+    return doc.meta.id or FALLBACK_TITLE
+
+
+def session_label(session: Session) -> str:
+    """A session heading as plain words, for the outline, the running head and the notes.
+
+    The heading normally carries its hours ("Morning meeting (11:30–13:40)"); if the parser has
+    taken them out into `time`, they are put back so the reader still sees them.
+    """
+    label = _squash(inline_text(session.heading))
+    time = session.time
+    if label and time and time.start and time.start not in label:
+        hours = f"{time.start}\u2013{time.end}" if time.end else time.start
+        label = f"{label} ({hours})"
+    return label
+
+
+def note_id(note: Note) -> str:
+    """The HTML id of a note body (footnote or endnote): the model's id, else its number."""
+    return note.id or f"note-{note.number}"
+
+
+def note_call_id(note: Note) -> str:
+    """The HTML id of a note's (first) call in the text."""
+    return f"{note_id(note)}-call"
+
+
+# --- responsibility --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Contributor:
+    """Someone responsible for the edition: `role` is a MARC relator code, `label` its words."""
+
+    name: str
+    role: str
+    label: str
+
+
+ROLE_LABELS = {
+    "aut": "Author",
+    "isb": "Issuing body",
+    "com": "Compiler",
+    "trl": "Translator",
+    "edt": "Editor",
+}
+
+# After the creator, in the order the EPUB's metadata has always listed them.
+CONTRIBUTOR_FIELDS = (("translator", "trl"), ("compiler", "com"), ("editor", "edt"))
+
+
+def contributors(meta: Meta) -> tuple[Contributor, ...]:
+    """Everyone responsible, creator(s) first, each name once (its first role wins)."""
+    people: list[tuple[str, str]] = []
+    authors = [a for a in map(_squash, meta.authors) if a]
+    if authors:
+        people += [(name, "aut") for name in authors]
+    elif _squash(meta.issuing_body):
+        people.append((_squash(meta.issuing_body), "isb"))
+    for field, role in CONTRIBUTOR_FIELDS:
+        if name := _squash(getattr(meta, field)):
+            people.append((name, role))
+    seen: set[str] = set()
+    result = []
+    for name, role in people:
+        if name not in seen:
+            seen.add(name)
+            result.append(Contributor(name, role, ROLE_LABELS[role]))
+    return tuple(result)
+
+
+def creators(meta: Meta) -> tuple[Contributor, ...]:
+    """Who a catalogue files the edition under: the authors, else the issuing body, else (for a
+    compilation without either) the compiler. Empty when the record names none of them."""
+    people = contributors(meta)
+    main = tuple(c for c in people if c.role in ("aut", "isb"))
+    return main or tuple(c for c in people if c.role == "com")[:1]
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def edition_date(meta: Meta) -> str:
+    """The edition's own date (ISO): when it was published, else last changed; "" if unknown."""
+    return (meta.published or meta.modified).strip()
+
+
+def content_date(meta: Meta) -> str:
+    """The date of the talks (ISO), the content's date: "" if unknown."""
+    return meta.date.strip()
+
+
+# --- identifiers -----------------------------------------------------------------------------
+
+
+def epub_identifier(meta: Meta) -> str:
+    """The EPUB's unique identifier: the editor's own, else a uuid5 of the document id."""
+    if meta.identifier.strip():
+        return meta.identifier.strip()
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, IDENTIFIER_BASE + meta.id)}"
+
+
+def print_identifier(meta: Meta) -> str:
+    """The print (PDF) edition's identifier, distinct from the EPUB's: the `dc:source` the EPUB's
+    page list names, and the PDF's own `dc:identifier`."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, IDENTIFIER_BASE + meta.id + '/print')}"
+
+
+# --- where a correction falls ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a correction falls: `section` (a session's label, "Header", "Note 3") and, in a
+    session, `paragraph` (the document-wide paragraph number, 0 for the heading itself)."""
+
+    section: str
+    paragraph: int = 0
+
+    @property
+    def paragraph_mark(self) -> str:
+        return f"¶\u00a0{self.paragraph}" if self.paragraph else ""
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.section, self.paragraph_mark) if p)
+
+
+def correction_place(doc: Document, correction: Correction) -> Place:
+    """The place of an applied correction, named as the edition prints its parts."""
+    for note in doc.notes:
+        if correction.block_id and correction.block_id in (note.id, note_id(note)):
+            return Place(f"Note {note.number}")
+    for session in doc.sessions:
+        heading = inline_text(session.heading)
+        if correction.session and correction.session in (session.id, heading):
+            return Place(session_label(session) or "Text", correction.paragraph)
+    if correction.paragraph:
+        return Place("Text", correction.paragraph)
+    if correction.block_id == "title":
+        return Place("Title")
+    return Place("Header")
