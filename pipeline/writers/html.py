@@ -1,14 +1,18 @@
 """Turn document-model nodes into the HTML markup that the print and ebook editions share.
 
-Writers differ only in how a note call is shown (a float:footnote span for WeasyPrint, a
-noteref link for EPUB), so they pass a `note_call` function; everything else about the markup
-(class names, speaker labels, editorial brackets) is decided here, once. Output is
-well-formed XHTML as well as HTML: both writers can use it.
+Writers differ in how a note call is shown (a float:footnote span for WeasyPrint, a noteref
+link for EPUB), so they pass a `note_call` function, and in how an intervention is wrapped (an
+`intervention` function); everything else about the markup (class names, speaker labels,
+editorial brackets) is decided here, once. The print edition also marks some words for its
+typesetting (names that must not be hyphenated, a label in capitals): it passes `Marks`, whose
+defaults leave the shared markup as it is. Output is well-formed XHTML as well as HTML: both
+writers can use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import assert_never
 
 from markupsafe import Markup, escape
@@ -57,38 +61,55 @@ def plain_intervention(node: Intervention, words: Markup) -> Markup:
     return editors_marks(node, words)
 
 
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """How a writer marks up the record's own words: `text` for a run of text, `label` for a
+    speaker's label. Both must escape what they are given; the defaults only escape."""
+
+    text: Callable[[str], Markup] = escape
+    label: Callable[[str], Markup] = escape
+
+
+PLAIN = Marks()
+
+
 def render_inlines(
     content: Iterable[Inline],
     note_call: NoteCall,
     intervention: InterventionView = plain_intervention,
+    marks: Marks = PLAIN,
 ) -> Markup:
     parts: list[Markup] = []
     for node in content:
         match node:
             case Text(text):
-                parts.append(escape(text))
+                parts.append(marks.text(text))
             case Editorial(text):
                 # Brackets are part of what the reader must see: they mark the editor's words.
                 parts.append(Markup('<span class="editorial">[{}]</span>').format(text))
             case NoteRef(number):
                 parts.append(note_call(number))
             case Intervention(content=inner):
-                parts.append(intervention(node, render_inlines(inner, note_call, intervention)))
+                inner_markup = render_inlines(inner, note_call, intervention, marks)
+                parts.append(intervention(node, inner_markup))
             case _:
                 assert_never(node)
     return Markup("").join(parts)
 
 
 def render_block(
-    block: Block, note_call: NoteCall, intervention: InterventionView = plain_intervention
+    block: Block,
+    note_call: NoteCall,
+    intervention: InterventionView = plain_intervention,
+    marks: Marks = PLAIN,
 ) -> Markup:
     """One block as one element, with the block's id so links and page maps can find it."""
-    body = render_inlines(block.content, note_call, intervention)
+    body = render_inlines(block.content, note_call, intervention, marks)
     match block:
         case Turn(label=label, punctuation=punctuation, id=id_):
             return Markup(
                 '<p class="turn" id="{}"><span class="speaker">{}{}</span> {}</p>'
-            ).format(id_, label, punctuation, body)
+            ).format(id_, marks.label(label), punctuation, body)
         case Paragraph(speaker=speaker, id=id_):
             kind = "continuation" if speaker else "narrative"
             return Markup('<p class="{}" id="{}">{}</p>').format(kind, id_, body)
