@@ -1,26 +1,39 @@
 """Turn a Document into the print edition: a typeset PDF, laid out once by WeasyPrint.
 
-`render_print` builds the HTML (templates/print.html.j2, styles/print.css), lays it out and checks
-the layout; `write_pdf` writes the PDF from that layout, and `pagemap.print_page_starts` reads the
-same layout, so the PDF and the EPUB's page list can share one render.
+`render_print` builds the HTML (templates/print.html.j2, styles/print.css and a stylesheet
+generated here for the paper's page geometry), lays it out and checks the layout; `write_pdf`
+writes the PDF from that layout, with its Info dictionary and XMP packet (`xmp.py`), and
+`pagemap.print_page_starts` reads the same layout, so the PDF and the EPUB's page list share one
+render.
 
-The layout check exists because WeasyPrint never splits a footnote: a note that does not fit moves
-whole to a later page, and one taller than the footnote area is clipped without a warning
-(NOTES.md, "Footnotes"). After layout every note body must stand on its call's page, inside the
-page. If one does not, `ctx.settings.long_notes` decides: "fail" raises a PipelineError naming the
-note and the page; "endnotes" lays the document out again with that note in a "Notes" section at
-the end (its call still a superscript, now a link), and checks again.
+Typesetting decisions made before layout, in the markup (so no second layout is needed):
+which words may be hyphenated (`hyphenation.py`: names, acronyms, numbers and compounds stay
+whole), a label in capitals set in small capitals, two note calls side by side set apart, the
+title's lines balanced, the subtitle left out when it only repeats the date line. During
+layout `breaking.book_breaking()` keeps notes with their calls, hyphenated runs to two lines
+and words whole across a page turn.
+
+The layout is then checked, because WeasyPrint never splits a footnote: a note that does not
+fit moves whole to a later page, and one taller than the footnote area is clipped without a
+warning (NOTES.md, "Footnotes"). After layout every note body must stand on its call's page,
+inside the page, and no page may end in a hyphenated word. If a check fails, one more layout
+is made with the cause removed (the word kept whole; the paragraph at the page foot kept
+whole), and for a note too tall for any page `ctx.settings.long_notes` decides: "fail" raises
+a PipelineError naming the note and the page; "endnotes" lays the document out again with that
+note in a "Notes" section at the end (its call still a superscript, now a link).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from importlib.metadata import version
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
 
 import weasyprint
+from fontTools.ttLib import TTFont
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from weasyprint.formatting_structure import boxes
@@ -32,10 +45,12 @@ from pipeline.model import (
     Document,
     Inlines,
     Note,
-    Session,
+    NoteRef,
     inline_text,
+    map_inlines,
     note_refs,
 )
+from pipeline.writers.breaking import HYPHEN, book_breaking
 from pipeline.writers.editorial import (
     NO_CORRECTIONS,
     apparatus,
@@ -43,51 +58,227 @@ from pipeline.writers.editorial import (
     shown_reading,
 )
 from pipeline.writers.fetcher import StylesFetcher
-from pipeline.writers.html import NoteCall, render_block, render_inlines
+from pipeline.writers.html import Marks, NoteCall, render_block, render_inlines
+from pipeline.writers.hyphenation import WordMarks
+from pipeline.writers.shared import (
+    content_date,
+    contributors,
+    edition_date,
+    edition_title,
+    generator,
+    note_call_id,
+    note_id,
+    print_identifier,
+    session_label,
+)
+from pipeline.writers.xmp import finish_pdf, pdf_metadata
 
 LOGGER = logging.getLogger(__name__)
 
 PRINT_CSS = STYLES_DIR / "print.css"
 TEMPLATE = "print.html.j2"
-GENERATOR = "edition pipeline (WeasyPrint {})".format(version("weasyprint"))
+BASE_URL = STYLES_DIR.as_uri() + "/"
+TITLE_FONT = STYLES_DIR / "fonts" / "LinLibertine_R.otf"
 
 # Layout coordinates are floats; a note flush with the page bottom must not count as clipped.
 _TOLERANCE = 0.5
 
-
-# --- the HTML --------------------------------------------------------------------------------
-
-
-def note_id(note: Note) -> str:
-    """The HTML id of a note body (footnote or endnote): the model's id, else its number."""
-    return note.id or f"note-{note.number}"
-
-
-def note_call_id(note: Note) -> str:
-    return f"{note_id(note)}-call"
-
-
-def session_label(session: Session) -> str:
-    """A session heading as plain words, for the outline and the running head.
-
-    The heading normally carries its hours ("Morning meeting (11:30–13:40)"); if the parser has
-    taken them out into `time`, they are put back so the reader still sees them.
-    """
-    label = inline_text(session.heading).strip()
-    time = session.time
-    if label and time and time.start and time.start not in label:
-        hours = f"{time.start}\u2013{time.end}" if time.end else time.start
-        label = f"{label} ({hours})"
-    return label
+__all__ = [
+    "PAGE_GEOMETRY",
+    "PageGeometry",
+    "PrintLayout",
+    "layout_print",
+    "note_call_id",
+    "note_id",
+    "note_placements",
+    "print_html",
+    "render_print",
+    "session_label",
+    "write_pdf",
+]
 
 
-def _note_calls(doc: Document, lang: str, endnotes: frozenset[int]) -> NoteCall:
+# --- the page ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PageGeometry:
+    """A paper's page: its CSS size and margins in mm. The text block is the same width on
+    every paper, so the measure (characters per line) does not change with the paper."""
+
+    size: str
+    width: float
+    height: float
+    head: float
+    foot: float
+    inner: float
+    why: str
+
+    @property
+    def outer(self) -> float:
+        return round(self.width - TEXT_WIDTH_MM - self.inner, 1)
+
+    @property
+    def text_height(self) -> float:
+        return round(self.height - self.head - self.foot, 1)
+
+
+# 120 mm of 11.5 pt Linux Libertine holds about 68 characters: the 60–70 of a book measure
+# (Bringhurst, The Elements of Typographic Style 2.1.2; issue 9 asks a median of 62–72). Of the
+# widths tried on the bundled records (114–122 mm), it gave the fewest hyphens and loose
+# lines together (benchmarks/print_quality.py).
+TEXT_WIDTH_MM = 120.0
+
+# Margins grow from the spine outwards and from the head down, in the proportions of the
+# classical book page (inner : head : outer : foot close to 2 : 2.8 : 3 : 4.2), so the text
+# block sits high and towards the spine, and the two pages of a spread read as one.
+PAGE_GEOMETRY: dict[str, PageGeometry] = {
+    "a4": PageGeometry(
+        "A4", 210.0, 297.0, head=27.0, foot=40.0, inner=36.0,
+        why="A4, 210 × 297 mm: an outer margin of 54 mm holds a reader's notes",
+    ),
+    "letter": PageGeometry(
+        "letter", 215.9, 279.4, head=24.0, foot=36.0, inner=38.0,
+        why="US Letter, 8.5 × 11 in: a shorter page, so a shorter head and foot",
+    ),
+}  # fmt: skip
+
+
+def page_stylesheet(paper: str, keep_whole: Iterable[str] = ()) -> str:
+    """The paper's @page rules (recto: inner margin on the left), and any block kept whole."""
+    geometry = PAGE_GEOMETRY[paper]
+    head, foot, inner, outer = geometry.head, geometry.foot, geometry.inner, geometry.outer
+    rules = [
+        f"@page {{ size: {geometry.size}; margin: {head}mm {outer}mm {foot}mm {inner}mm; }}",
+        f"@page :right {{ margin-left: {inner}mm; margin-right: {outer}mm; }}",
+        f"@page :left {{ margin-left: {outer}mm; margin-right: {inner}mm; }}",
+    ]
+    rules += [
+        f'[id="{block_id}"] {{ break-inside: avoid; orphans: 99; widows: 99; }}'
+        for block_id in sorted(keep_whole)
+    ]
+    return "\n".join(rules) + "\n"
+
+
+# --- the title block -----------------------------------------------------------------------
+
+TITLE_SIZE_PT = 20.0  # h1.title in print.css
+TITLE_LETTER_SPACING_EM = 0.02
+# A break after a colon, semicolon, comma or dash reads best: it may make a line this much
+# longer than the most even split and still win.
+PUNCTUATION_BONUS = 0.12
+
+
+@cache
+def _advances() -> tuple[dict[int, int], int]:
+    font = TTFont(TITLE_FONT, lazy=True)
+    cmap = font.getBestCmap()
+    metrics = font["hmtx"].metrics
+    advances = {code: metrics[glyph][0] for code, glyph in cmap.items()}
+    return advances, font["head"].unitsPerEm
+
+
+def text_width_pt(text: str, size_pt: float, letter_spacing_em: float = 0.0) -> float:
+    """The advance width of `text` in the title face (without kerning: a close estimate)."""
+    advances, units = _advances()
+    width = sum(advances.get(ord(c), units // 2) for c in text) / units * size_pt
+    return width + len(text) * letter_spacing_em * size_pt
+
+
+def balanced_lines(title: str, measure_pt: float) -> list[str]:
+    """The title in as few lines as fit the measure, with line lengths as even as possible
+    and a preference for breaking after punctuation: never one word alone on the last line."""
+    words = title.split()
+
+    def width(line: list[str]) -> float:
+        return text_width_pt(" ".join(line), TITLE_SIZE_PT, TITLE_LETTER_SPACING_EM)
+
+    if len(words) < 2 or width(words) <= measure_pt:
+        return [" ".join(words)]
+    for count in range(2, len(words) + 1):
+        best: tuple[float, list[str]] | None = None
+        for cuts in itertools.combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            lines = [words[a:b] for a, b in itertools.pairwise(bounds)]
+            widths = [width(line) for line in lines]
+            if max(widths) > measure_pt:
+                continue
+            bonus = sum(
+                PUNCTUATION_BONUS * measure_pt for line in lines[:-1] if line[-1][-1] in ":;,–—"
+            )
+            score = max(widths) - min(widths) - bonus
+            if best is None or score < best[0]:
+                best = (score, [" ".join(line) for line in lines])
+        if best is not None:
+            return best[1]
+    return [" ".join(words)]
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def printed_subtitle(doc: Document) -> str:
+    """The subtitle, unless each of its words is already in the date line ("Washington, 23
+    April 1974" under "Washington, April 23, 1974"): the date line is the source's own and
+    carries its notes, so it stays, and the date is printed once (issue 9, "the date printed
+    twice in two styles"). A subtitle with words of its own is printed whole: the audit and
+    the EPUB's title page read it as edition.toml gives it."""
+    subtitle = " ".join(doc.meta.subtitle.split())
+    dateline = {w.lower() for w in _WORD.findall(inline_text(doc.header.dateline))}
+    words = {w.lower() for w in _WORD.findall(subtitle)}
+    if subtitle and dateline and words <= dateline:
+        return ""
+    return subtitle
+
+
+# --- the HTML ------------------------------------------------------------------------------
+
+
+def calls_after_calls(doc: Document) -> frozenset[int]:
+    """Notes whose call directly follows another call ("1974¹²"): printed set apart, with a
+    separating comma drawn by print.css, so that "¹²" is not read as note 12."""
+    found: set[int] = set()
+
+    def look(content: Inlines) -> Inlines:
+        for before, node in itertools.pairwise(content):
+            if isinstance(before, NoteRef) and isinstance(node, NoteRef):
+                found.add(node.number)
+        return content
+
+    map_inlines(doc, look)
+    return frozenset(found)
+
+
+_WORD_TAIL = re.compile(r"(?<=[^\W\d_])[^\W\d_]+")
+
+
+def _label_marks(label: str) -> Markup:
+    """A label in capitals ("SENATOR PERCY") set like the others ("Senator Percy"), which print
+    their capitals full size and the rest in small capitals: `small-caps` alone leaves capitals
+    as they are, so all but each word's first letter go in a `capitals` span (print.css,
+    all-small-caps). The text itself is unchanged: copied from the PDF, it reads as written."""
+    if not any(c.isupper() for c in label) or any(c.islower() for c in label):
+        return escape(label)
+    parts, position = [], 0
+    for match in _WORD_TAIL.finditer(label):
+        parts.append(escape(label[position : match.start()]))
+        parts.append(Markup('<span class="capitals">{}</span>').format(match.group()))
+        position = match.end()
+    parts.append(escape(label[position:]))
+    return Markup("").join(parts)
+
+
+def _note_calls(doc: Document, lang: str, endnotes: frozenset[int], marks: Marks) -> NoteCall:
     """How a note call prints: the whole note floated to the page foot, or a link to an endnote."""
     notes = {note.number: note for note in doc.notes}
     placed: set[int] = set()
+    after_calls = calls_after_calls(doc)
+
+    def classes(number: int, base: str) -> str:
+        return f"{base} after-call" if number in after_calls else base
 
     def note_body(note: Note) -> Markup:
-        paragraphs = [render_inlines(p, plain_call) for p in note.paragraphs]
+        paragraphs = [render_inlines(p, plain_call, marks=marks) for p in note.paragraphs]
         # A float:footnote box takes block children: later paragraphs start a new line.
         rest = Markup("").join(
             Markup('<span class="note-paragraph">{}</span>').format(p) for p in paragraphs[1:]
@@ -95,7 +286,7 @@ def _note_calls(doc: Document, lang: str, endnotes: frozenset[int]) -> NoteCall:
         return (paragraphs[0] if paragraphs else Markup("")) + rest
 
     def plain_call(number: int) -> Markup:
-        return Markup('<span class="noteref-plain">{}</span>').format(number)
+        return Markup('<span class="{}">{}</span>').format(classes(number, "noteref-plain"), number)
 
     def call(number: int) -> Markup:
         note = notes.get(number)
@@ -107,20 +298,20 @@ def _note_calls(doc: Document, lang: str, endnotes: frozenset[int]) -> NoteCall:
             return plain_call(number)
         placed.add(number)
         if number in endnotes:
-            return Markup('<a class="noteref" id="{}" href="#{}">{}</a>').format(
-                note_call_id(note), note_id(note), number
+            return Markup('<a class="{}" id="{}" href="#{}">{}</a>').format(
+                classes(number, "noteref"), note_call_id(note), note_id(note), number
             )
         return Markup(
-            '<span class="footnote" id="{}" data-n="{}" lang="{}"><span class="note-text">{}</span>'
+            '<span class="{}" id="{}" data-n="{}" lang="{}"><span class="note-text">{}</span>'
             "</span>"
-        ).format(note_id(note), number, lang, note_body(note))
+        ).format(classes(number, "footnote"), note_id(note), number, lang, note_body(note))
 
     return call
 
 
-def _heading_markup(content: Inlines, label: str, call: NoteCall) -> Markup:
-    markup = render_inlines(content, call)
-    if label != inline_text(content).strip():
+def _heading_markup(content: Inlines, label: str, call: NoteCall, marks: Marks) -> Markup:
+    markup = render_inlines(content, call, marks=marks)
+    if label != " ".join(inline_text(content).split()):
         # Hours restored by session_label: keep the heading's own note calls after them.
         calls = Markup("").join(call(n) for n in note_refs(content))
         markup = escape(label) + calls
@@ -130,13 +321,17 @@ def _heading_markup(content: Inlines, label: str, call: NoteCall) -> Markup:
 def _title_markup(doc: Document, title: str, call: NoteCall) -> Markup:
     # The edition's title is the metadata's; a note the source hung on its own title line must
     # still be printed, so its call follows the title.
+    measure = TEXT_WIDTH_MM / 25.4 * 72
+    lines = balanced_lines(title, measure)
     calls = Markup("").join(call(n) for n in note_refs(doc.header.title))
-    return escape(title) + calls
+    return Markup("<br>").join(escape(line) for line in lines) + calls
 
 
 def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, object]:
-    """The editorial note's values: the shared policy and apparatus (writers/editorial.py),
-    each entry with its place, the id the page column points at, and both readings."""
+    """The editorial note's values: the shared policy and apparatus (writers/editorial.py), one
+    list per kind of intervention, each entry laid out as a scholarly apparatus gives it: its
+    place, the page (pointing at the id), the edition's reading, the source's, the reason, and
+    its remark set apart."""
     note = apparatus(doc)
     sections = [
         {
@@ -148,10 +343,10 @@ def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, objec
                     "id": f"correction-{c.id}",
                     "place": correction_place(doc, c),
                     "target": c.block_id if c.block_id in known_ids else "",
-                    "reading": shown_reading(c),
+                    "edition": shown_reading(c),
                     "source": c.source_reading,
                     "reason": c.reason,
-                    "note": c.note,
+                    "remark": c.note,
                 }
                 for c in section.entries
             ],
@@ -166,6 +361,25 @@ def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, objec
     }
 
 
+def _colophon(doc: Document) -> list[dict[str, str]]:
+    """Who made the edition, from what, when: the print edition's imprint, at its very end."""
+    meta = doc.meta
+    entries = [{"label": c.label, "value": c.name} for c in contributors(meta)]
+    for label, value in (
+        ("Publisher", meta.publisher),
+        ("Published", edition_date(meta)),
+        ("Talks held", content_date(meta)),
+        ("Source", meta.archive or meta.citation),
+        ("Online", meta.source_url),
+        ("Rights", meta.rights),
+        ("Identifier", print_identifier(meta)),
+        ("Typeset by", f"{generator()}, with WeasyPrint {weasyprint.__version__}"),
+    ):
+        if value.strip():
+            entries.append({"label": label, "value": " ".join(value.split())})
+    return entries
+
+
 def _environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -175,25 +389,36 @@ def _environment() -> Environment:
     )
 
 
-def print_html(doc: Document, ctx: Context, endnotes: frozenset[int] = frozenset()) -> str:
-    """The print edition's HTML; the notes numbered in `endnotes` go to the back, not the foot."""
+@dataclass(frozen=True, slots=True)
+class LayoutRound:
+    """What one layout is asked to do differently, after a check failed on the one before."""
+
+    endnotes: frozenset[int] = frozenset()  # notes moved to the back
+    keep_whole: frozenset[str] = frozenset()  # blocks not to split at a page foot
+    whole_words: frozenset[str] = frozenset()  # words not to hyphenate
+
+
+def print_html(doc: Document, ctx: Context, layout: LayoutRound | None = None) -> str:
+    """The print edition's HTML for one layout round (default: the first)."""
+    layout = layout or LayoutRound()
     lang = doc.meta.language or "en"
-    call = _note_calls(doc, lang, endnotes)
-    title = doc.meta.title or inline_text(doc.header.title).strip()
+    marks = Marks(text=WordMarks.for_document(doc, layout.whole_words), label=_label_marks)
+    call = _note_calls(doc, lang, layout.endnotes, marks)
+    title = edition_title(doc)
     # Rendering order is reading order: the title block's notes come before the record's.
     title_html = _title_markup(doc, title, call)
-    dateline_html = render_inlines(doc.header.dateline, call) if doc.header.dateline else ""
-    header_blocks = [render_block(block, call) for block in doc.header.blocks]
+    dateline_html = render_inlines(doc.header.dateline, call, marks=marks) if doc.header.dateline else ""
+    header_blocks = [render_block(block, call, marks=marks) for block in doc.header.blocks]
     sessions = []
     for session in doc.sessions:
         label = session_label(session)
-        heading_html = _heading_markup(session.heading, label, call) if label else ""
+        heading_html = _heading_markup(session.heading, label, call, marks) if label else ""
         sessions.append(
             {
                 "id": session.id,
                 "label": label,
                 "heading_html": heading_html,
-                "blocks": [render_block(block, call) for block in session.blocks],
+                "blocks": [render_block(block, call, marks=marks) for block in session.blocks],
             }
         )
     endnote_items = [
@@ -202,36 +427,35 @@ def print_html(doc: Document, ctx: Context, endnotes: frozenset[int] = frozenset
             "call_id": note_call_id(note),
             "number": note.number,
             "paragraphs": [
-                render_inlines(p, lambda n: Markup("<sup>{}</sup>").format(n))
+                render_inlines(p, lambda n: Markup("<sup>{}</sup>").format(n), marks=marks)
                 for p in note.paragraphs
             ],
         }
         for note in doc.notes
-        if note.number in endnotes
+        if note.number in layout.endnotes
     ]
     known_ids = frozenset(_known_ids(doc))
-    authors = list(dict.fromkeys(a for a in (*doc.meta.authors, doc.meta.compiler) if a))
-    if doc.meta.translator and doc.meta.translator not in authors:
-        authors.append(doc.meta.translator)
+    metadata = pdf_metadata(doc)
     return (
         _environment()
         .get_template(TEMPLATE)
         .render(
             lang=lang,
             title=title,
-            authors=authors,
-            description=doc.meta.description,
-            keywords=", ".join(doc.meta.subjects),
-            generator=GENERATOR,
-            created=doc.meta.date,
-            modified=doc.meta.modified,
+            authors=metadata.creators,
+            description=metadata.subject,
+            keywords=", ".join(metadata.keywords),
+            generator=generator(),
+            created=metadata.published,
+            modified=metadata.modified,
             title_html=title_html,
-            subtitle=doc.meta.subtitle,
+            subtitle=printed_subtitle(doc),
             dateline_html=dateline_html,
             header_blocks=header_blocks,
             sessions=sessions,
             endnotes=endnote_items,
             editorial=_editorial_note(doc, known_ids),
+            colophon=_colophon(doc),
         )
     )
 
@@ -274,6 +498,13 @@ def _walk(box: boxes.Box) -> Iterator[boxes.Box]:
         yield from _walk(child)
 
 
+def _flow(page: weasyprint.document.Page) -> Iterator[boxes.Box]:
+    """The boxes of a page's text flow: not the running heads, folios or footnote area."""
+    for child in page._page_box.children:
+        if not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            yield from _walk(child)
+
+
 def _note_number(box: boxes.Box) -> int | None:
     element = box.element
     if element is None or "footnote" not in (element.get("class") or "").split():
@@ -304,12 +535,11 @@ def note_placements(rendered: weasyprint.document.Document) -> dict[int, NotePla
                         and body_bottom <= min(bottom, area_bottom) + _TOLERANCE
                     )
                     bodies[number] = (index, inside)
-            elif not isinstance(child, boxes.MarginBox):
-                for box in _walk(child):
-                    if (box.element_tag or "").endswith("::footnote-call"):
-                        number = _note_number(box)
-                        if number is not None:
-                            calls.setdefault(number, index)
+        for box in _flow(page):
+            if (box.element_tag or "").endswith("::footnote-call"):
+                number = _note_number(box)
+                if number is not None:
+                    calls.setdefault(number, index)
     return {
         number: NotePlacement(
             number=number,
@@ -335,25 +565,33 @@ def _describe(placement: NotePlacement) -> str:
     )
 
 
-def _stylesheets(
-    ctx: Context, fetcher: StylesFetcher, fonts: FontConfiguration, keep_whole: frozenset[str]
-) -> list[weasyprint.CSS]:
-    paper = ctx.settings.paper
-    if paper not in PAPER_SIZES:
-        raise PipelineError(
-            f"unknown paper {paper!r}; choose one of {', '.join(sorted(PAPER_SIZES))}",
-            path=ctx.edition,
-        )
-    generated = f"@page {{ size: {PAPER_SIZES[paper]}; }}\n" + "".join(
-        f'[id="{block_id}"] {{ break-inside: avoid; orphans: 99; widows: 99; }}\n'
-        for block_id in sorted(keep_whole)
+def _line_text(line: boxes.LineBox) -> str:
+    return "".join(
+        box.text
+        for box in _walk(line)
+        if isinstance(box, boxes.TextBox)
+        and not (box.element_tag or "").endswith("::footnote-call")
     )
-    return [
-        # Without a FontConfiguration WeasyPrint ignores @font-face and silently (DEBUG level)
-        # falls back to the host's fonts.
-        weasyprint.CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=fonts),
-        weasyprint.CSS(string=generated, url_fetcher=fetcher, font_config=fonts),
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def page_turn_words(rendered: weasyprint.document.Document) -> frozenset[str]:
+    """Words hyphenated across a page turn: the last line of a page's text ends in U+2010."""
+    lines = [
+        [_line_text(box) for box in _flow(page) if isinstance(box, boxes.LineBox)]
+        for page in rendered.pages
     ]
+    words = set()
+    for page, following in itertools.pairwise(lines):
+        texts = [t.strip() for t in page if t.strip()]
+        nexts = [t.strip() for t in following if t.strip()]
+        if texts and nexts and texts[-1].endswith(HYPHEN):
+            head = texts[-1].removesuffix(HYPHEN).split()[-1]
+            word = head + nexts[0].split()[0]
+            words.update(w for w in _LETTERS.findall(word) if len(w) > 1)
+    return frozenset(words)
 
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_.:-]+")
@@ -362,16 +600,122 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9_.:-]+")
 def _block_at_page_end(rendered: weasyprint.document.Document, page: int) -> str | None:
     """The id of the last block with an id on `page` (1-based): the one the page break splits."""
     last: str | None = None
-    for child in rendered.pages[page - 1]._page_box.children:
-        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
-            continue
-        for box in _walk(child):
-            element = box.element
-            if isinstance(box, boxes.BlockBox) and element is not None:
-                block_id = element.get("id")
-                if block_id and _SAFE_ID.fullmatch(block_id) and "::" not in box.element_tag:
-                    last = block_id
+    for box in _flow(rendered.pages[page - 1]):
+        element = box.element
+        if isinstance(box, boxes.BlockBox) and element is not None:
+            block_id = element.get("id")
+            if block_id and _SAFE_ID.fullmatch(block_id) and "::" not in box.element_tag:
+                last = block_id
     return last
+
+
+@dataclass(frozen=True, slots=True)
+class PrintLayout:
+    """A finished layout and what made it: the final HTML and page stylesheet, and how many
+    layouts it took (1 unless a check after layout failed)."""
+
+    rendered: weasyprint.document.Document
+    html: str
+    page_css: str
+    layouts: int
+    rounds: tuple[LayoutRound, ...] = field(default=())
+
+
+def stylesheets(
+    page_css: str, fetcher: StylesFetcher, fonts: FontConfiguration
+) -> list[weasyprint.CSS]:
+    return [
+        # Without a FontConfiguration WeasyPrint ignores @font-face and silently (DEBUG level)
+        # falls back to the host's fonts.
+        weasyprint.CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=fonts),
+        weasyprint.CSS(string=page_css, url_fetcher=fetcher, font_config=fonts),
+    ]
+
+
+def _check_settings(ctx: Context) -> None:
+    if ctx.settings.paper not in PAPER_SIZES or ctx.settings.paper not in PAGE_GEOMETRY:
+        raise PipelineError(
+            f"unknown paper {ctx.settings.paper!r}; choose one of {', '.join(sorted(PAPER_SIZES))}",
+            path=ctx.edition,
+        )
+    if ctx.settings.long_notes not in ("fail", "endnotes"):
+        raise PipelineError(
+            f"unknown long_notes setting {ctx.settings.long_notes!r}; choose 'fail' or 'endnotes'",
+            path=ctx.edition,
+        )
+
+
+def _next_round(
+    doc: Document,
+    ctx: Context,
+    rendered: weasyprint.document.Document,
+    current: LayoutRound,
+) -> LayoutRound | None:
+    """What the next layout must do differently, or None when this one passes its checks."""
+    bad = [p for p in note_placements(rendered).values() if not p.ok]
+    turned = page_turn_words(rendered) - current.whole_words
+    if not bad and not turned:
+        return None
+    if turned:
+        # A page that ends in a hyphen the line-box patch could not prevent (a page break
+        # WeasyPrint moved back to an earlier line): keep those words whole.
+        LOGGER.info("words broken across a page turn, kept whole: %s", ", ".join(sorted(turned)))
+    layout = LayoutRound(current.endnotes, current.keep_whole, current.whole_words | turned)
+    if not bad:
+        return layout
+    # A note that still lands away from its call (or is lost, as WeasyPrint 70.0 can do at a
+    # page foot squeezed by widows and orphans): keep the paragraph split at that page foot
+    # whole, so the page ends a few lines short and the note stays with its call.
+    squeezed = {
+        block_id
+        for p in bad
+        if (p.inside and p.body_page > p.call_page) or p.body_page == 0
+        if (block_id := _block_at_page_end(rendered, p.call_page)) is not None
+    } - current.keep_whole
+    if squeezed:
+        return LayoutRound(layout.endnotes, layout.keep_whole | squeezed, layout.whole_words)
+    if ctx.settings.long_notes == "fail":
+        raise PipelineError(
+            "; ".join(_describe(p) for p in bad)
+            + " (WeasyPrint cannot split a footnote across pages; shorten the note, or set "
+            'long_notes = "endnotes" under [print] in edition.toml)',
+            path=doc.source_path or ctx.source,
+        )
+    # A note too tall for any page pushes its neighbours off their pages too: move the tall
+    # ones first and look again before moving anything else.
+    too_tall = [p for p in bad if not p.inside] or bad
+    for placement in too_tall:
+        LOGGER.info("%s: moved to the endnotes", _describe(placement))
+    return LayoutRound(
+        layout.endnotes | {p.number for p in too_tall}, layout.keep_whole, layout.whole_words
+    )
+
+
+def layout_print(doc: Document, ctx: Context, fetcher: StylesFetcher | None = None) -> PrintLayout:
+    """Lay out the print edition and check it (see the module docstring)."""
+    _check_settings(ctx)
+    fetcher = fetcher or StylesFetcher()
+    current = LayoutRound()
+    rounds = []
+    # Each round keeps a word or a block whole or moves a note to the back, so this ends.
+    limit = 2 * len(doc.notes) + len(doc.sessions) + 4
+    for count in range(1, limit + 1):
+        rounds.append(current)
+        fonts = FontConfiguration()
+        html = print_html(doc, ctx, current)
+        page_css = page_stylesheet(ctx.settings.paper, current.keep_whole)
+        with book_breaking():
+            rendered = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+                stylesheets=stylesheets(page_css, fetcher, fonts), font_config=fonts
+            )
+        following = _next_round(doc, ctx, rendered, current)
+        if following is None:
+            return PrintLayout(rendered, html, page_css, count, tuple(rounds))
+        current = following
+    raise PipelineError(
+        "could not place the notes after moving them all to the endnotes",
+        path=doc.source_path or ctx.source,
+    )
 
 
 def render_print(
@@ -382,57 +726,7 @@ def render_print(
     Raises PipelineError when a note cannot stand whole on its call's page and the document's
     settings say "fail".
     """
-    policy = ctx.settings.long_notes
-    if policy not in ("fail", "endnotes"):
-        raise PipelineError(
-            f"unknown long_notes setting {policy!r}; choose 'fail' or 'endnotes'",
-            path=ctx.edition,
-        )
-    fetcher = fetcher or StylesFetcher()
-    endnotes: frozenset[int] = frozenset()
-    keep_whole: frozenset[str] = frozenset()
-    # Each round keeps one more block whole or moves one more note to the back, so this ends.
-    for _ in range(2 * len(doc.notes) + 1):
-        fonts = FontConfiguration()
-        html = print_html(doc, ctx, endnotes)
-        rendered = weasyprint.HTML(
-            string=html, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=_stylesheets(ctx, fetcher, fonts, keep_whole), font_config=fonts)
-        bad = [p for p in note_placements(rendered).values() if not p.ok]
-        if not bad:
-            return rendered
-        # WeasyPrint 70.0, to honour widows and orphans at a page foot, may send an earlier
-        # note of the page to the next one and leave its call behind (layout/block.py,
-        # "report footnotes"). Keeping the paragraph split at that page foot whole avoids the
-        # squeeze: the page ends a line or two short, and the note stays with its call.
-        # A note lost altogether (seen on US Letter with the 1973 record's note 4, called from
-        # the last line of a page) is the same squeeze at its worst: treat it the same way.
-        squeezed = {
-            block_id
-            for p in bad
-            if (p.inside and p.body_page > p.call_page) or p.body_page == 0
-            if (block_id := _block_at_page_end(rendered, p.call_page)) is not None
-        } - keep_whole
-        if squeezed:
-            keep_whole = keep_whole | squeezed
-            continue
-        if policy == "fail":
-            raise PipelineError(
-                "; ".join(_describe(p) for p in bad)
-                + " (WeasyPrint cannot split a footnote across pages; shorten the note, or set "
-                'long_notes = "endnotes" under [print] in edition.toml)',
-                path=doc.source_path or ctx.source,
-            )
-        # A note too tall for any page pushes its neighbours off their pages too: move the
-        # tall ones first and look again before moving anything else.
-        too_tall = [p for p in bad if not p.inside] or bad
-        for placement in too_tall:
-            LOGGER.info("%s: moved to the endnotes", _describe(placement))
-        endnotes = endnotes | {p.number for p in too_tall}
-    raise PipelineError(
-        "could not place the notes after moving them all to the endnotes",
-        path=doc.source_path or ctx.source,
-    )
+    return layout_print(doc, ctx, fetcher).rendered
 
 
 def write_pdf(
@@ -441,6 +735,6 @@ def write_pdf(
     """The print edition as PDF bytes; pass `rendered` (from `render_print`) to reuse a layout."""
     if rendered is None:
         rendered = render_print(doc, ctx)
-    # Fonts are subset by default (NOTES.md); no date is passed, so the PDF's dates are the ones
-    # from <meta name="dcterms.*">, never the clock, and two builds are byte-identical.
-    return rendered.write_pdf()
+    # Fonts are subset by default (NOTES.md). Every date comes from the metadata, never the
+    # clock, so two builds are byte-identical.
+    return rendered.write_pdf(finisher=finish_pdf(doc))

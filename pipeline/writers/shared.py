@@ -168,31 +168,32 @@ def print_identifier(meta: Meta) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where a correction falls: `section` (a session's label, "Header", "Note 3") and, in a
-    session, `paragraph` (the document-wide paragraph number, 0 for the heading itself)."""
+    """Where a correction falls: the part of the edition (`section`: a session's label,
+    "Notes", "Header") and the spot in it (`spot`: "¶ 12", the document-wide paragraph number;
+    "note 3"; "title"; "" for the part as a whole)."""
 
     section: str
-    paragraph: int = 0
-
-    @property
-    def paragraph_mark(self) -> str:
-        return f"¶\u00a0{self.paragraph}" if self.paragraph else ""
+    spot: str = ""
 
     def __str__(self) -> str:
-        return ", ".join(p for p in (self.section, self.paragraph_mark) if p)
+        return ", ".join(p for p in (self.section, self.spot) if p)
+
+
+def _paragraph(number: int) -> str:
+    return f"¶\u00a0{number}" if number else ""
 
 
 def correction_place(doc: Document, correction: Correction) -> Place:
     """The place of an applied correction, named as the edition prints its parts."""
     for note in doc.notes:
         if correction.block_id and correction.block_id in (note.id, note_id(note)):
-            return Place(f"Note {note.number}")
+            return Place("Notes", f"note\u00a0{note.number}")
     for session in doc.sessions:
         heading = inline_text(session.heading)
         if correction.session and correction.session in (session.id, heading):
-            return Place(session_label(session) or "Text", correction.paragraph)
+            return Place(session_label(session) or "Text", _paragraph(correction.paragraph))
     if correction.paragraph:
-        return Place("Text", correction.paragraph)
+        return Place("Text", _paragraph(correction.paragraph))
     if correction.block_id == "title":
-        return Place("Title")
+        return Place("Header", "title")
     return Place("Header")
