@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pipeline.context import PAPER_SIZES, PROJECT_ROOT
 from pipeline.errors import PipelineError
+from pipeline.metadata import load_edition
 from pipeline.model import (
     Document,
     Session,
@@ -31,6 +32,7 @@ from pipeline.model import (
     inline_text,
     speakers,
 )
+from pipeline.stages.language import explain_language
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 70
@@ -43,9 +45,10 @@ def _heading(session: Session) -> str | None:
     return inline_text(session.heading) if session.heading else None
 
 
-def inspect_json(read: Document, final: Document) -> dict:
+def inspect_json(read: Document, final: Document, language: str = "") -> dict:
     """The model as JSON. Text is given as read (after errata, before typography), so it can be
-    compared with the source; `typography` says what the house style then changes."""
+    compared with the source; `typography` says what the house style then changes; `language`
+    says how the language tag was chosen."""
     return {
         "id": final.meta.id,
         "title": read.meta.source_title,
@@ -53,6 +56,7 @@ def inspect_json(read: Document, final: Document) -> dict:
         "date": final.meta.date,
         "dateline": read.meta.dateline,
         "language": final.meta.language,
+        "language_choice": language,
         "header": [block_text(b) for b in read.header.blocks],
         "sessions": [
             {
@@ -102,8 +106,9 @@ def inspect_json(read: Document, final: Document) -> dict:
     }
 
 
-def inspect_text(read: Document, final: Document) -> str:
+def inspect_text(read: Document, final: Document, language: str = "") -> str:
     out = [f"{read.meta.source_title}", f"  date: {final.meta.date or '(unknown)'}"]
+    out.append(f"  language: {language or final.meta.language}")
     for block in read.header.blocks:
         out.append(f"  {block.line:>4}  {type(block).__name__:<10} {block_text(block)[:90]}")
     for session in read.sessions:
@@ -132,12 +137,15 @@ def inspect_text(read: Document, final: Document) -> str:
 def run_inspect(args: argparse.Namespace) -> int:
     from pipeline.pipeline import prepare
 
-    read, _ = prepare(args.path, typography=False)
+    read, ctx = prepare(args.path, typography=False)
     final, _ = prepare(args.path)
+    # How the language variant was chosen: edition.toml's tag, or the evidence in the text.
+    given = load_edition(ctx.edition).meta.get("language", "") if ctx.edition else ""
+    language = explain_language(read, given)
     if args.json:
-        print(json.dumps(inspect_json(read, final), ensure_ascii=False, indent=2))
+        print(json.dumps(inspect_json(read, final, language), ensure_ascii=False, indent=2))
     else:
-        print(inspect_text(read, final))
+        print(inspect_text(read, final, language))
     return 0
 
 

@@ -101,6 +101,13 @@ def language_choice(doc: Document) -> LanguageChoice:
     return LanguageChoice(US if balance > 0 else GB, "inferred", tuple(found))
 
 
+def explain_language(doc: Document, given: str) -> str:
+    """How `doc`'s language was chosen, for `inspect`: `given` is edition.toml's `[document]
+    language` ("" when it names none), what the stage saw before it chose."""
+    before = replace(doc, meta=replace(doc.meta, language=given.strip() or "en"))
+    return language_choice(before).describe()
+
+
 def choose_language(doc: Document) -> Document:
     """Record the chosen language tag in the metadata (see the module docstring)."""
     tag = language_choice(doc).tag
