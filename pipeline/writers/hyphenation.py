@@ -141,36 +141,46 @@ def must_stay_whole(token: str, ctx: WordContext) -> bool:
     return any(rule.applies(token, ctx) for rule in UNBROKEN_WORDS)
 
 
-@dataclass(frozen=True, slots=True)
 class WordMarks:
-    """Marks a text run's words for print: `__call__(text)` gives escaped markup in which every
+    """Marks a text run's words for print: `marks(text)` gives escaped markup in which every
     word that must stay whole is wrapped in a `whole` span. `extra` names further words to keep
     whole (a word the layout broke across a page turn, kept whole in the next layout)."""
 
-    names: frozenset[str]
-    lower: frozenset[str]
-    extra: frozenset[str] = frozenset()
+    def __init__(
+        self, names: frozenset[str], lower: frozenset[str], extra: frozenset[str] = frozenset()
+    ) -> None:
+        self.names, self.lower, self.extra = names, lower, extra
+        self._decided: dict[tuple[str, bool], str] = {}
 
     @classmethod
     def for_document(cls, doc: Document, extra: Iterable[str] = ()) -> WordMarks:
         return cls(model_names(doc), lower_words(record_texts(doc)), frozenset(extra))
 
-    def __call__(self, text: str) -> Markup:
-        out: list[Markup] = []
-        position = 0
-        sentence_start = True
-        for match in _TOKEN.finditer(text):
-            token = match.group()
-            out.append(escape(text[position : match.start()]))
+    def _classes(self, token: str, sentence_start: bool) -> str:
+        """The span's classes for a token ("" for none), decided once per token and position."""
+        key = (token, sentence_start)
+        if key not in self._decided:
             ctx = WordContext(self.names, self.lower, sentence_start)
-            whole = must_stay_whole(token, ctx) or any(p in self.extra for p in _core(token))
             if _NUMBER_RANGE.search(token) and len(token) <= MAX_RANGE:
-                out.append(Markup('<span class="{} range">{}</span>').format(WHOLE_CLASS, token))
-            elif whole:
-                out.append(Markup('<span class="{}">{}</span>').format(WHOLE_CLASS, token))
+                classes = f"{WHOLE_CLASS} range"
+            elif must_stay_whole(token, ctx) or any(p in self.extra for p in _core(token)):
+                classes = WHOLE_CLASS
             else:
-                out.append(escape(token))
+                classes = ""
+            self._decided[key] = classes
+        return self._decided[key]
+
+    def __call__(self, text: str) -> Markup:
+        # Escaping never adds or removes a space, so the escaped text's tokens are the text's.
+        escaped = str(escape(text))
+        tokens = iter(_TOKEN.findall(text))
+        sentence_start = True
+
+        def mark(match: re.Match[str]) -> str:
+            nonlocal sentence_start
+            token = next(tokens)
+            classes = self._classes(token, sentence_start)
             sentence_start = bool(_SENTENCE_END.search(token))
-            position = match.end()
-        out.append(escape(text[position:]))
-        return Markup("").join(out)
+            return f'<span class="{classes}">{match.group()}</span>' if classes else match.group()
+
+        return Markup(_TOKEN.sub(mark, escaped))

@@ -380,7 +380,9 @@ def _colophon(doc: Document) -> list[dict[str, str]]:
     return entries
 
 
+@cache
 def _environment() -> Environment:
+    # One environment per process: Jinja2 then compiles the template once, not per layout.
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(("html", "j2", "xml"), default=True),
