@@ -409,7 +409,9 @@ def print_html(doc: Document, ctx: Context, layout: LayoutRound | None = None) -
     title = edition_title(doc)
     # Rendering order is reading order: the title block's notes come before the record's.
     title_html = _title_markup(doc, title, call)
-    dateline_html = render_inlines(doc.header.dateline, call, marks=marks) if doc.header.dateline else ""
+    dateline_html = (
+        render_inlines(doc.header.dateline, call, marks=marks) if doc.header.dateline else ""
+    )
     header_blocks = [render_block(block, call, marks=marks) for block in doc.header.blocks]
     sessions = []
     for session in doc.sessions:

@@ -1,9 +1,10 @@
 """Turn a Document's metadata and structure into the values both editions print the same way.
 
 The print and the ebook writer must agree on a session's label, the edition's title, who made
-the edition and in what role, which date is the edition's and which the talks', what a
-correction's place is called, the ids of notes and the identifiers of both files. Each is
-computed here, once, by a pure function of the model; the writers only lay the values out.
+the edition and in what role, which date is the edition's and which the talks', the ids of
+notes and the identifiers of both files. Each is computed here, once, by a pure function of the
+model; the writers only lay the values out. (A correction's place is named with the apparatus,
+in `writers/editorial.py`, which both writers import too.)
 
 Dates: the edition's own date is when it was published (`Meta.published`, else `modified`); the
 date of the talks (`Meta.date`) is the content's date, never the file's creation date.
@@ -19,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
-from pipeline.model import Correction, Document, Meta, Note, Session, inline_text
+from pipeline.model import Document, Meta, Note, Session, inline_text
 
 # Stable identifiers: uuid5 of a fixed URL per document. The host is under the reserved
 # `.invalid` TLD (RFC 2606): the URL only names the document, it is never fetched.
@@ -161,39 +162,3 @@ def print_identifier(meta: Meta) -> str:
     """The print (PDF) edition's identifier, distinct from the EPUB's: the `dc:source` the EPUB's
     page list names, and the PDF's own `dc:identifier`."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, IDENTIFIER_BASE + meta.id + '/print')}"
-
-
-# --- where a correction falls ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where a correction falls: the part of the edition (`section`: a session's label,
-    "Notes", "Header") and the spot in it (`spot`: "¶ 12", the document-wide paragraph number;
-    "note 3"; "title"; "" for the part as a whole)."""
-
-    section: str
-    spot: str = ""
-
-    def __str__(self) -> str:
-        return ", ".join(p for p in (self.section, self.spot) if p)
-
-
-def _paragraph(number: int) -> str:
-    return f"¶\u00a0{number}" if number else ""
-
-
-def correction_place(doc: Document, correction: Correction) -> Place:
-    """The place of an applied correction, named as the edition prints its parts."""
-    for note in doc.notes:
-        if correction.block_id and correction.block_id in (note.id, note_id(note)):
-            return Place("Notes", f"note\u00a0{note.number}")
-    for session in doc.sessions:
-        heading = inline_text(session.heading)
-        if correction.session and correction.session in (session.id, heading):
-            return Place(session_label(session) or "Text", _paragraph(correction.paragraph))
-    if correction.paragraph:
-        return Place("Text", _paragraph(correction.paragraph))
-    if correction.block_id == "title":
-        return Place("Header", "title")
-    return Place("Header")
