@@ -1,7 +1,7 @@
 """Turn the print edition's pages into measures of its typesetting, and check them against issue 9.
 
-Run with `.venv/bin/python benchmarks/print_quality.py [--repeat N] [--only NAME]`. Each record is laid
-out on A4 and on US Letter by the pipeline's own `render_print`, and the pages are read back from
+Run with `.venv/bin/python benchmarks/print_quality.py [--repeat N] [--only NAME]`. Each record is
+laid out on A4 and on US Letter by the pipeline's own `render_print`; the pages are read back from
 that layout (WeasyPrint's box tree: the lines exactly as they are drawn in the PDF, each with its
 page, its paragraph and whether it ends the paragraph). Per record and paper it reports:
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 import inspect
 import logging
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -268,6 +269,7 @@ def _patched(target: PatchedFunction) -> Callable[..., Any] | None:
 
 
 _CACHE: dict[str, tuple[Callable[..., Any], ...] | None] = {}
+_LAYOUT = threading.RLock()  # re-entrant: a nested layout in the same thread does not wait
 
 
 def _all_patched() -> tuple[Callable[..., Any], ...] | None:
@@ -281,7 +283,9 @@ def _all_patched() -> tuple[Callable[..., Any], ...] | None:
 def book_breaking() -> Iterator[bool]:
     """Lay out with the patches above inside the `with` block; yields whether they are on.
 
-    Not thread-safe: WeasyPrint's module functions are swapped for the block's duration.
+    WeasyPrint's module functions are swapped for the block's duration, so layouts in other
+    threads of the process (a Dask worker runs several tasks at once) wait for it: `_LAYOUT`
+    serialises them, and no thread ever sees a half-patched or a wrongly restored WeasyPrint.
     """
     if weasyprint.__version__ != WEASYPRINT_VERSION:
         LOGGER.warning(
@@ -296,12 +300,13 @@ def book_breaking() -> Iterator[bool]:
         yield False
         return
     places = [(owner, t.name) for t in PATCHED for owner in (t.owner, *t.bindings)]
-    originals = [getattr(owner, name) for owner, name in places]
     functions = [f for t, f in zip(PATCHED, patched, strict=True) for _ in (t.owner, *t.bindings)]
-    for (owner, name), function in zip(places, functions, strict=True):
-        setattr(owner, name, function)
-    try:
-        yield True
-    finally:
-        for (owner, name), function in zip(places, originals, strict=True):
+    with _LAYOUT:
+        originals = [getattr(owner, name) for owner, name in places]
+        for (owner, name), function in zip(places, functions, strict=True):
             setattr(owner, name, function)
+        try:
+            yield True
+        finally:
+            for (owner, name), function in zip(places, originals, strict=True):
+                setattr(owner, name, function)

@@ -216,3 +216,22 @@ def test_kitchen_sink_lays_out_with_the_patches(docs: SimpleNamespace) -> None:
     layout = layout_print(docs.kitchen_sink(), Context(id="k", source=Path("k.txt")))
     assert layout.layouts == 1
     assert all(p.ok for p in note_placements(layout.rendered).values())
+
+
+def test_layouts_in_two_threads_are_each_patched_and_leave_weasyprint_as_it_was(
+    docs: SimpleNamespace,
+) -> None:
+    # A Dask worker runs tasks in threads: one layout must not unpatch the other's WeasyPrint.
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    from pipeline.context import Context
+    from pipeline.writers.pdf import render_print, write_pdf
+
+    doc, ctx = docs.kitchen_sink(), Context(id="k", source=Path("k.txt"))
+    alone = write_pdf(doc, ctx, render_print(doc, ctx))
+    before = weasy_block._linebox_layout
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: write_pdf(doc, ctx, render_print(doc, ctx)), range(4)))
+    assert results == [alone] * 4
+    assert weasy_block._linebox_layout is before
