@@ -35,8 +35,9 @@ class SpellingRule:
 @dataclass(frozen=True, slots=True)
 class OriginRule:
     """A sign of where a record comes from; `where` says what it is matched against: "text" (the
-    whole record), "dateline" (the date line), "notes" (the notes) or "meta" (edition.toml's
-    archive, citation and URL)."""
+    whole record), "dateline" (the date line), "notes" (the notes), "meta" (edition.toml's
+    archive, citation and URL) or "original" (the language of the original, `[source]
+    language`, for a translation)."""
 
     name: str
     pattern: re.Pattern[str]
@@ -215,6 +216,15 @@ ORIGIN_RULES: tuple[OriginRule, ...] = (
         GB,
         2,
         "the date line is written day month year (8 October 1973), the British order",
+    ),
+    OriginRule(
+        "translated from Russian",
+        re.compile(r"^(?:ru|uk|be)\b", re.IGNORECASE),
+        "original",
+        GB,
+        3,
+        "edition.toml says the record was made in Russian (or Ukrainian, Belarusian): a Soviet "
+        "record in translation, which the project sets in British English",
     ),
     OriginRule(
         "Soviet record formula",

@@ -8,8 +8,9 @@ pyphen reads a bare "en" as British, so an American record hyphenated as "en" br
 British way. The variant comes from edition.toml's `[document] language` when it is a full tag
 (with a region, or another language altogether); otherwise it is inferred from the record:
 where it comes from (`ORIGIN_RULES`: a FRUS citation, a U.S. archive's source note, the order
-of the date line, a Soviet record's formula) and how it spells (`SPELLING_RULES`: -or/-our,
--er/-re, -ense/-ence, -ize/-ise …), each piece of evidence weighted. With no evidence either
+of the date line, a Soviet record's formula, the Russian original of a translation) and how it
+spells (`SPELLING_RULES`: -or/-our, -er/-re, -ense/-ence, -ize/-ise …), each piece of evidence
+weighted. With no evidence either
 way the record is taken as British (en-GB), the variant pyphen gives "en" anyway.
 
 `language_choice(doc)` says what was chosen and why (shown by `inspect`); `choose_language`
@@ -73,6 +74,7 @@ def _texts(doc: Document) -> dict[str, str]:
         "notes": "\n".join(notes),
         "dateline": inline_text(doc.header.dateline) or meta.dateline,
         "meta": "\n".join((meta.archive, meta.citation, meta.source_url)),
+        "original": meta.original_language,
     }
 
 

@@ -69,6 +69,7 @@ def test_a_full_tag_in_edition_toml_wins() -> None:
             "en-US",
         ),
         (record("From the Soviet side – L.I. Brezhnev."), "en-GB"),
+        (replace(record("We met."), meta=Meta(id="x", title="t", original_language="ru")), "en-GB"),
     ],
 )
 def test_each_kind_of_evidence_points_its_way(doc: Document, tag: str) -> None:
@@ -117,4 +118,10 @@ def test_the_tables_are_named_and_explained() -> None:
         names = [rule.name for rule in table]
         assert len(names) == len(set(names))
         assert all(rule.why.strip() and rule.weight > 0 for rule in table)
-    assert {rule.where for rule in ORIGIN_RULES} <= {"text", "notes", "dateline", "meta"}
+    assert {rule.where for rule in ORIGIN_RULES} <= {
+        "text",
+        "notes",
+        "dateline",
+        "meta",
+        "original",
+    }
