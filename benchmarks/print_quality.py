@@ -12,7 +12,8 @@ page, its paragraph and whether it ends the paragraph). Per record and paper it 
     v.loose   the same beyond 2.6 times (0.4 em added): the lines a reader notices
     hyph      share of body lines that end in a hyphen WeasyPrint inserted (U+2010)
     run       the longest run of consecutive hyphenated lines
-    carry<3   breaks that carry fewer than 3 letters to the next line ("Uni-/on.")
+    carry<3   breaks that carry fewer than 3 letters to the next line ("Uni-/on."), in the text
+              and in the notes (names and compounds below too)
     names     breaks inside a name the model knows (turn labels, speakers, header fields)
     turns     breaks across a page turn (the last line of a page's text hyphenated)
     compound  compounds broken away from their own hyphen ("Pol-/ish-U.S.")
@@ -148,6 +149,16 @@ def flow_lines(rendered: weasyprint.document.Document) -> list[Line]:
     return lines
 
 
+def note_lines(rendered: weasyprint.document.Document) -> list[Line]:
+    """Every line of the footnote areas, page by page (each note is whole on its page)."""
+    lines: list[Line] = []
+    for index, page in enumerate(rendered.pages, start=1):
+        for child in page._page_box.children:
+            if isinstance(child, boxes.FootnoteAreaBox):
+                lines.extend(_lines(child, index, ("", False)))
+    return lines
+
+
 # --- the measures --------------------------------------------------------------------------
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -272,7 +283,8 @@ def measure(doc, rendered: weasyprint.document.Document) -> Measures:  # type: i
         run = run + 1 if line.text.endswith(HYPHEN) else 0
         longest = max(longest, run)
     names = model_names(doc)
-    found = breaks(lines)
+    # Breaks in the notes count too (names, carries, compounds); a note never crosses a page.
+    found = breaks(lines) + [b for b in breaks(note_lines(rendered)) if not b.page_turn]
     carries = [b for b in found if _letters_at(b.tail, False) < 3]
     broken_names = [b for b in found if any(w in names for w in _LETTERS.findall(b.word))]
     turns = [b for b in found if b.page_turn]
