@@ -1,8 +1,9 @@
 """stages/language.py: the English variant a record is set in, from edition.toml's tag or from
 the record itself (issue 9: American records were hyphenated with British patterns).
 
-The FRUS records here are the family's (benchmarks/records and the bundled ones, read as bare
-.txt files, without their edition.toml); the small fixtures isolate one kind of evidence each.
+The FRUS records here are the family's (tests/fixtures/family/frus, and the bundled ones read as
+bare .txt files, without their edition.toml); the small fixtures isolate one kind of evidence
+each.
 """
 
 import json
@@ -18,7 +19,7 @@ from pipeline.rules.language import ORIGIN_RULES, SPELLING_RULES
 from pipeline.stages.language import choose_language, explain_language, language_choice
 from tests.conftest import ROOT, SOURCES
 
-FAMILY = sorted((ROOT / "benchmarks" / "records").glob("*.txt"))
+FAMILY = sorted((ROOT / "tests" / "fixtures" / "family" / "frus").glob("*.txt"))
 
 
 def record(text: str, *, dateline: str = "", note: str = "", language: str = "en") -> Document:

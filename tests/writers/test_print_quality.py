@@ -20,7 +20,7 @@ from pipeline.writers.pdf import layout_print, note_placements
 from tests.conftest import DOCUMENTS
 
 ROOT = Path(__file__).resolve().parents[2]
-RIYADH = ROOT / "benchmarks" / "records" / "memcon-1975-02-15-riyadh.txt"
+RIYADH = ROOT / "tests" / "fixtures" / "family" / "frus" / "memcon-1975-02-15-riyadh.txt"
 
 
 @dataclass(frozen=True)
