@@ -603,7 +603,8 @@ def test_an_undated_edition_says_so_and_never_takes_the_talks_date() -> None:
     assert book.meta("dcterms:modified") == [FALLBACK_MODIFIED.strftime("%Y-%m-%dT%H:%M:%SZ")]
     assert book.meta("dcterms:temporal") == ["1973-10-08"]
     colophon = " ".join(visible_text(book.files["colophon.xhtml"]).split())
-    assert "Published Undated" in colophon and "1980" not in colophon
+    assert "Published Undated: no date of publication or revision was given" in colophon
+    assert "1980" not in colophon
 
 
 def test_page_list_names_the_print_edition_and_its_paper(sink: Book) -> None:
@@ -668,9 +669,11 @@ def test_accessibility_metadata(sink: Book) -> None:
     assert len(features) == len(set(features))
     assert sink.meta("schema:accessibilityHazard") == ["none"]
     assert sink.meta("dcterms:conformsTo") == [CONFORMS_TO]
-    # No certifier named in edition.toml: the claim says it is the publisher's own evaluation.
+    # No certifier named in edition.toml: the claim says it is a self-evaluation.
     assert sink.meta("a11y:certifiedBy") == [SELF_EVALUATION] != [META.publisher]
     assert sink.opf.find(".//opf:link[@rel='a11y:certifierReport']", NS) is None
+    colophon = " ".join(visible_text(sink.files["colophon.xhtml"]).split())
+    assert "WCAG 2.1 Level AA, a self-evaluation, not an independent certification" in colophon
 
 
 def test_a_named_certifier_and_its_report() -> None:

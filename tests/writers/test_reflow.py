@@ -14,10 +14,12 @@ ComputedAccessibilityInfo, accessible names and roles. Text at 200 % is the read
 on the root element, as reading systems set it (Readium CSS's user font size). A control page
 proves the harness sees an overflow when there is one.
 
-Which books: the three bundled records (their text was tuned on: they are the reporting set
-only in the sense that their layout was never adjusted to this test), and a stress book built
-here with the worst cases the issue names: a long web address and identifiers in the colophon,
-long readings and reasons in the corrections table, a long heading, long speaker labels.
+Which books. Tuning part (the stylesheet was adjusted while looking at these): a stress book
+built here with the worst cases the issue names (a long web address and identifiers in the
+colophon, long readings and reasons in the corrections table, a long heading, long speaker
+labels) and the 1973 record. Reporting part (never looked at while tuning): the two other
+bundled records and the five FRUS records of tests/fixtures/family/frus, built from bare .txt
+files, as the hidden corpus will be.
 """
 
 from __future__ import annotations
@@ -278,13 +280,16 @@ def stress_book() -> Document:
 CTX = Context(id="reflow", source=Path("source.txt"))
 
 
+FAMILY = sorted((ROOT / "tests" / "fixtures" / "family" / "frus").glob("*.txt"))
+
+
 def books() -> list[tuple[str, bytes]]:
     from pipeline.pipeline import prepare
 
     found = [("stress", write_epub(stress_book(), CTX, page_starts=()))]
-    for folder in DOCUMENTS:
-        doc, ctx = prepare(folder)
-        found.append((folder.name, write_epub(doc, ctx, page_starts=())))
+    for path in [*DOCUMENTS, *FAMILY]:
+        doc, ctx = prepare(path)
+        found.append((path.stem if path.is_file() else path.name, write_epub(doc, ctx, ())))
     return found
 
 

@@ -26,7 +26,7 @@ from pipeline.writers.epub.plan import BookPlan
 
 # An edition with no date in edition.toml (a bare .txt) says so rather than take a date from
 # the talks or the clock; its dcterms:modified is package.FALLBACK_MODIFIED.
-UNDATED = "Undated: edition.toml gives no date of publication or revision"
+UNDATED = "Undated: no date of publication or revision was given"
 
 
 def _entry(label: str, value: str, href: str = "") -> dict[str, str]:
@@ -85,5 +85,5 @@ def _claim(who: str) -> str:
     # CONFORMS_TO is the exact string the specification defines; in prose, its parts.
     claim = CONFORMS_TO.replace(" - ", ", ")
     if who == SELF_EVALUATION:
-        return f"{claim}, by the publisher’s own evaluation"
+        return f"{claim}, a self-evaluation, not an independent certification"
     return f"{claim}, certified by {who}"
