@@ -883,6 +883,20 @@ def test_cover_is_deterministic_and_depends_on_title_and_date() -> None:
     assert long_title.png.startswith(b"\x89PNG") and "Word Word" in long_title.alt
 
 
+def test_the_cover_date_is_the_typeset_date_line() -> None:
+    """Issue 9: the cover read "8-9 October" where the title page has "8–9 October"."""
+    doc = replace(
+        SINK,
+        meta=replace(META, dateline="Moscow, 8-9 October 1973"),
+        header=replace(SINK.header, dateline=text("Moscow, 8\u20139 October 1973", 1)),
+    )
+    book = read_book(build(doc))
+    alt = book.files["cover.xhtml"].find(".//h:img", NS).get("alt")
+    assert "Moscow, 8\u20139 October 1973" in alt and "8-9" not in alt
+    title_page = " ".join(visible_text(book.files["title.xhtml"]).split())
+    assert "Moscow, 8\u20139 October 1973" in title_page
+
+
 # --- bad and unusual input ----------------------------------------------------------------------
 
 ODD = Document(
@@ -1067,6 +1081,30 @@ def test_bundled_creator_is_what_edition_toml_names(bundled) -> None:
     assert calibre_authors(book.opf) == expected
     assert book.meta("dcterms:temporal") == [doc.meta.date]
     assert book.dc("date") == [doc.meta.published]
+
+
+@pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
+def test_a_letter_build_follows_the_letter_print_edition() -> None:
+    """Issue 9: a Letter build paginates differently from A4, yet the EPUB followed A4 only."""
+    from pypdf import PdfReader
+
+    from pipeline.build import build_one
+    from pipeline.inputs import read_inputs
+
+    folder = DOCUMENTS[0]
+    inputs = read_inputs(folder)
+    books = {paper: build_one(inputs, ("pdf", "epub"), paper) for paper in ("a4", "letter")}
+    lists = {}
+    for paper, edition in books.items():
+        book = read_book(edition.files[f"{edition.id}.epub"])
+        pdf_pages = len(PdfReader(io.BytesIO(edition.files[f"{edition.id}.pdf"])).pages)
+        page_list = book.nav().find(".//h:nav[@id='page-list']", NS)
+        labels = sorted(int(a.text) for a in page_list.iter(f"{{{XHTML_NS}}}a"))
+        assert labels == list(range(1, pdf_pages + 1)), paper
+        meta = replace(META, id=edition.id)
+        assert book.meta("pageBreakSource") == [print_identifier(meta, paper)]
+        lists[paper] = [(a.text, a.get("href")) for a in page_list.iter(f"{{{XHTML_NS}}}a")]
+    assert lists["a4"] != lists["letter"]
 
 
 @pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
