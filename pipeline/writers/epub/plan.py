@@ -18,7 +18,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from types import MappingProxyType
+from typing import Protocol, TypeVar
 
 from pipeline.metadata import LANGUAGE_TAG
 from pipeline.model import (
@@ -40,6 +41,9 @@ from pipeline.writers.epub.common import (
 )
 
 log = logging.getLogger(__name__)
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 # Back-matter sections of the print edition a page may start in (``pagemap.BACK_MATTER_IDS``):
 # the "Notes" section (in the EPUB the notes stay in their chapters, so such a page starts
@@ -198,12 +202,20 @@ def plan_book(doc: Document, page_starts: Sequence[PageStart], paper: str) -> Bo
     marks, pages = resolve_pages(texts, order, page_starts)
     return replace(
         plan,
-        element_file={element_id: file for element_id, (file, _) in texts.items()},
-        element_order=order,
-        page_marks=marks,
+        notes=frozen(notes),
+        note_home=frozen(home),
+        calls_before=frozen({file: frozen(counts) for file, counts in calls_before.items()}),
+        element_file=frozen({element_id: file for element_id, (file, _) in texts.items()}),
+        element_order=frozen(order),
+        page_marks=frozen(marks),
         pages=pages,
-        linked=linked_corrections(plan),
+        linked=frozen(linked_corrections(plan)),
     )
+
+
+def frozen(mapping: Mapping[K, V]) -> Mapping[K, V]:
+    """A read-only view of a fresh copy: the plan's maps cannot change once it is made."""
+    return MappingProxyType(dict(mapping))
 
 
 # --- ids and language -------------------------------------------------------------------------

@@ -18,10 +18,11 @@ autoescaping stays on, so text from a source can never become markup (NOTES.md, 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import assert_never
@@ -447,26 +448,31 @@ def render_cover(plan: BookPlan, alt: str) -> bytes:
     return _page(plan.cover, "cover.xhtml.j2", plan, image=COVER_IMAGE, alt=alt)
 
 
-def contents(plan: BookPlan) -> list[dict[str, object]]:
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A contents entry: where it leads, its words, and the entries under it."""
+
+    href: str
+    label: str
+    children: tuple[Entry, ...] = ()
+
+
+def contents(plan: BookPlan) -> tuple[Entry, ...]:
     """The table of contents: the title page holding the sessions and their subheadings, then
     the editorial note and the colophon (the nav document and the NCX show the same tree)."""
     chapters = []
     for file, session in zip(plan.chapters, plan.doc.sessions, strict=True):
-        subheadings = [
-            {
-                "href": f"{file.name}#{b.id}",
-                "label": " ".join(inline_text(b.content).split()),
-                "children": [],
-            }
+        subheadings = tuple(
+            Entry(f"{file.name}#{b.id}", " ".join(inline_text(b.content).split()))
             for b in session.blocks
             if isinstance(b, Subheading) and inline_text(b.content).strip()
-        ]
-        chapters.append({"href": file.name, "label": file.label, "children": subheadings})
-    return [
-        {"href": plan.titlepage.name, "label": plan.title, "children": chapters},
-        {"href": plan.editorial.name, "label": plan.editorial.label, "children": []},
-        {"href": plan.colophon.name, "label": plan.colophon.label, "children": []},
-    ]
+        )
+        chapters.append(Entry(file.name, file.label, subheadings))
+    return (
+        Entry(plan.titlepage.name, plan.title, tuple(chapters)),
+        Entry(plan.editorial.name, plan.editorial.label),
+        Entry(plan.colophon.name, plan.colophon.label),
+    )
 
 
 def landmarks(plan: BookPlan) -> list[dict[str, str]]:
@@ -497,53 +503,56 @@ def render_nav(plan: BookPlan) -> bytes:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class NavPoint:
+    """A contents entry as the NCX gives it: an id and its place in the play order."""
+
+    id: str
+    label: str
+    href: str
+    play: int
+    children: tuple[NavPoint, ...]
+
+
+def _place(plan: BookPlan, href: str) -> tuple[int, int, int]:
+    """Where a link target stands in the book's reading order (spine, element, offset)."""
+    name, _, fragment = href.partition("#")
+    if fragment in plan.element_order:
+        return (*plan.element_order[fragment], 0)
+    return ([f.name for f in plan.spine].index(name), -1, 0)
+
+
+def _walk(entries: Sequence[Entry]) -> Iterator[Entry]:
+    for entry in entries:
+        yield entry
+        yield from _walk(entry.children)
+
+
+def _depth(entries: Sequence[Entry]) -> int:
+    return 1 + max((_depth(e.children) for e in entries), default=0) if entries else 0
+
+
 def render_ncx(plan: BookPlan, identifier: str, authors: Sequence[str]) -> bytes:
     """The EPUB 2 navigation (NCX): the same contents, and the page-list for readers that know
     no EPUB 3 nav (Adobe's RMSDK, older Kobo and Sony readers). playOrder counts the targets in
-    reading order, one number for targets that point at the same place."""
-    targets: list[tuple[tuple[int, int, int], str]] = []
+    reading order, one number for targets that point at the same place (Z39.86-2005, NCX)."""
+    entries = contents(plan)
+    places = {_place(plan, e.href) for e in _walk(entries)} | {p.order for p in plan.pages}
+    play = {place: n for n, place in enumerate(sorted(places), start=1)}
+    numbers = itertools.count(1)
 
-    def place(href: str) -> tuple[int, int, int]:
-        name, _, fragment = href.partition("#")
-        spine = [f.name for f in plan.spine].index(name)
-        if fragment and fragment in plan.element_order:
-            return (*plan.element_order[fragment], 0)
-        return (spine, -1, 0)
-
-    def points(entries: Sequence[dict[str, object]]) -> list[dict[str, object]]:
-        out = []
-        for entry in entries:
-            href = str(entry["href"])
-            targets.append((place(href), href))
-            out.append(
-                {
-                    "href": href,
-                    "label": entry["label"],
-                    "place": place(href),
-                    "children": points(entry["children"]),  # type: ignore[arg-type]
-                }
+    def points(items: Sequence[Entry]) -> tuple[NavPoint, ...]:
+        return tuple(
+            NavPoint(
+                f"navpoint-{next(numbers)}",
+                e.label,
+                e.href,
+                play[_place(plan, e.href)],
+                points(e.children),
             )
-        return out
+            for e in items
+        )
 
-    nav_points = points(contents(plan))
-    for page in plan.pages:
-        targets.append((page.order, f"{page.file}#page-{page.page}"))
-    play = {key: n for n, key in enumerate(sorted({key for key, _ in targets}), start=1)}
-    counter = iter(range(1, 10**6))
-
-    def numbered(entries: list[dict[str, object]]) -> list[dict[str, object]]:
-        return [
-            {
-                **entry,
-                "id": f"navpoint-{next(counter)}",
-                "play": play[entry["place"]],  # type: ignore[index]
-                "children": numbered(entry["children"]),  # type: ignore[arg-type]
-            }
-            for entry in entries
-        ]
-
-    tree = numbered(nav_points)
-    depth = 1 + max((_depth(e) for e in tree), default=0)
     pages = [
         {
             "id": f"pagetarget-{p.page}",
@@ -561,20 +570,14 @@ def render_ncx(plan: BookPlan, identifier: str, authors: Sequence[str]) -> bytes
             identifier=identifier,
             title=plan.title,
             authors=list(authors),
-            depth=depth,
-            points=tree,
+            depth=_depth(entries),
+            points=points(entries),
             pages=pages,
             pages_label=page_list_heading(plan),
             max_page=max((p.page for p in plan.pages), default=0),
         )
     )
     return text.encode("utf-8")
-
-
-def _depth(entry: dict[str, object]) -> int:
-    children = entry["children"]
-    assert isinstance(children, list)
-    return max((_depth(c) for c in children), default=0) + (1 if children else 0)
 
 
 def render_book(plan: BookPlan, cover_alt: str) -> dict[str, bytes]:
