@@ -36,6 +36,7 @@ from ebooklib import epub
 from lxml import etree
 
 from pipeline.context import STYLES_DIR
+from pipeline.model import Meta
 from pipeline.writers.epub.accessibility import (
     CONFORMS_TO,
     SELF_EVALUATION,
@@ -72,9 +73,10 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
-def modified_date(meta_modified: str, meta_published: str) -> datetime:
-    """`dcterms:modified`: the last change, else the publication, else FALLBACK_MODIFIED."""
-    for name, value in (("modified", meta_modified), ("published", meta_published)):
+def modified_date(meta: Meta) -> datetime:
+    """`dcterms:modified`: the last change, else the publication, else FALLBACK_MODIFIED; never
+    the date of the talks (`meta.date`), never the clock."""
+    for name, value in (("modified", meta.modified), ("published", meta.published)):
         value = value.strip()
         if not value:
             continue
@@ -144,7 +146,7 @@ def package_book(plan: BookPlan, files: Mapping[str, bytes], cover_png: bytes) -
             "epub3_pages": False,  # its page-list would list notes and calls (NOTES.md item 5)
             "epub3_landmark": False,
             "raise_exceptions": True,  # NOTES.md item 10
-            "mtime": modified_date(meta.modified, meta.published),  # NOTES.md item 6: never now()
+            "mtime": modified_date(meta),  # NOTES.md item 6: never now()
         },
     )
     writer.process()
