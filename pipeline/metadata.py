@@ -4,7 +4,9 @@
                  translator, compiler, editor, publisher, rights, identifier, description,
                  subjects, modified (ISO date of this edition's last change), published
                  (ISO date of its publication; default: modified), issuing_body (the
-                 corporate body that issued the record)
+                 corporate body that issued the record), accessibility_certifier and
+                 accessibility_report (who evaluated the EPUB's accessibility, and the
+                 address of their report; unset, the EPUB says it is a self-evaluation)
     [source]     archive, citation, url, encoding (default "utf-8"), language (of the
                  original, when the record is a translation)
     [print]      paper ("a4" | "letter"), long_notes ("fail" | "endnotes")
@@ -46,6 +48,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "modified": STR,
         "published": STR,
         "issuing_body": STR,
+        "accessibility_certifier": STR,
+        "accessibility_report": STR,
     },
     "source": {"archive": STR, "citation": STR, "url": STR, "encoding": STR, "language": STR},
     "print": {"paper": STR, "long_notes": STR},
@@ -138,6 +142,13 @@ def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
                 path,
                 _line_of(text, key, "document"),
             )
+    report = document.get("accessibility_report", "")
+    if report and not re.match(r"https?://\S+$", report):
+        raise PipelineError(
+            "[document] accessibility_report must be the web address (https://…) of the report",
+            path,
+            _line_of(text, "accessibility_report", "document"),
+        )
     for section, table in (("document", document), ("source", values.get("source", {}))):
         if "language" in table and not LANGUAGE_TAG.fullmatch(table["language"]):
             raise PipelineError(

@@ -280,6 +280,10 @@ class Meta:
     # creator a catalogue files under when no personal `authors` are named.
     issuing_body: str = ""
     original_language: str = ""  # BCP 47 tag of the language the record was made in, if translated
+    # Who evaluated the edition's accessibility, and the address of their report (EPUB
+    # Accessibility 1.1 §5.2, a11y:certifiedBy and a11y:certifierReport); empty: a self-evaluation.
+    accessibility_certifier: str = ""
+    accessibility_report: str = ""
 
 
 @dataclass(frozen=True, slots=True)

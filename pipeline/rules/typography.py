@@ -39,8 +39,8 @@ TYPOGRAPHY_RULES: tuple[Rule, ...] = (
         "double-hyphen-dash",
         re.compile(r"(?<=\S)\s*--+\s*(?=\S)"),
         NBSP + EN_DASH + " ",
-        "two hyphens are a typewriter's dash; the house dash is a spaced en dash",
-        "Butterworth, Practical Typography, 'Hyphens and dashes'",
+        "two hyphens are a typewriter’s dash; the house dash is a spaced en dash",
+        "Butterworth, Practical Typography, ‘Hyphens and dashes’",
     ),
     # An em dash between words (the FRUS style, "seriously—very", "count—I was") becomes the
     # house dash, so that one edition does not mix two dash styles. One between capitalised
@@ -50,8 +50,8 @@ TYPOGRAPHY_RULES: tuple[Rule, ...] = (
         "em-dash-to-house-dash",
         re.compile(r"(?<=[^\s\d])\s*\u2014\s*(?=[a-z\u201c\u2018(]|I\b)"),
         NBSP + EN_DASH + " ",
-        "one dash style per edition: the spaced en dash (New Hart's Rules 4.11.1)",
-        "New Hart's Rules",
+        "one dash style per edition: the spaced en dash (New Hart’s Rules 4.11.1)",
+        "New Hart’s Rules",
     ),
     # A spaced en dash must not start a line: the space before it becomes a no-break space.
     Rule(
@@ -59,7 +59,7 @@ TYPOGRAPHY_RULES: tuple[Rule, ...] = (
         re.compile(r"(?<=\S) (?=\u2013 )"),
         NBSP,
         "a line must never begin with a dash",
-        "New Hart's Rules 4.11.1",
+        "New Hart’s Rules 4.11.1",
     ),
     # Ranges of numbers and times take an en dash: 11:30–13:40, 10–20%, pp. 8–13. ISO dates
     # (1973-10-08) keep their hyphens.
@@ -75,21 +75,21 @@ TYPOGRAPHY_RULES: tuple[Rule, ...] = (
         re.compile(r"(?<!\.)\.\s?\.\s?\.(?!\.)"),
         "\u2026",
         "three spaced full stops are an ellipsis; one character keeps them on one line",
-        "New Hart's Rules 4.8",
+        "New Hart’s Rules 4.8",
     ),
     Rule(
         "opening-double-quote",
         re.compile(_OPENS_AFTER + '"'),
         "\u201c",
         "a straight quote after a space or an opening bracket opens a quotation",
-        "typographic quotes: New Hart's Rules 9.2",
+        "typographic quotes: New Hart’s Rules 9.2",
     ),
     Rule(
         "closing-double-quote",
         re.compile('"'),
         "\u201d",
         "every other straight double quote closes a quotation",
-        "typographic quotes: New Hart's Rules 9.2",
+        "typographic quotes: New Hart’s Rules 9.2",
     ),
     # Elided years ('70s) open with an apostrophe, not a single opening quote.
     Rule(
@@ -97,21 +97,21 @@ TYPOGRAPHY_RULES: tuple[Rule, ...] = (
         re.compile(_OPENS_AFTER + r"'(?=\d\ds\b)"),
         "\u2019",
         "an apostrophe for left-out digits points the way of a closing quote",
-        "New Hart's Rules 4.4",
+        "New Hart’s Rules 4.4",
     ),
     Rule(
         "opening-single-quote",
         re.compile(_OPENS_AFTER + r"'(?=\S)"),
         "\u2018",
         "a straight single quote after a space opens a quotation",
-        "typographic quotes: New Hart's Rules 9.2",
+        "typographic quotes: New Hart’s Rules 9.2",
     ),
     Rule(
         "apostrophe",
         re.compile(r"'"),
         "\u2019",
         "within or after a word a straight single quote is an apostrophe or a closing quote",
-        "typographic quotes: New Hart's Rules 4.4",
+        "typographic quotes: New Hart’s Rules 4.4",
     ),
     # "L.I. Brezhnev", "K. Tanaka": initials must not be left at a line end without their
     # surname.
@@ -120,7 +120,7 @@ TYPOGRAPHY_RULES: tuple[Rule, ...] = (
         re.compile(r"(?<![\w.])((?:[A-Z]\.){1,3}) (?=[A-Z][a-z\u00e0-\u024f’'])"),
         r"\1" + NBSP,
         "initials stay on the line of the surname they belong to",
-        "New Hart's Rules 6.1.5",
+        "New Hart’s Rules 6.1.5",
     ),
     Rule(
         "title-no-break",
@@ -129,6 +129,6 @@ TYPOGRAPHY_RULES: tuple[Rule, ...] = (
         ),
         r"\1." + NBSP,
         "an abbreviated title stays on the line of the name it goes with",
-        "New Hart's Rules 6.1.5",
+        "New Hart’s Rules 6.1.5",
     ),
 )

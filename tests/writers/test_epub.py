@@ -1,5 +1,5 @@
-"""Tests for pipeline/writers/epub.py: the EPUB is valid, complete, navigable, accessible and
-reproducible.
+"""Tests for pipeline/writers/epub/: the EPUB is valid, complete, navigable, accessible,
+reproducible, and its metadata is what catalogues and reading systems read.
 
 Fixture documents are built with model constructors (STYLE.md §7), so a parser bug cannot fail a
 writer test; the end-to-end tests at the bottom build the bundled documents through the whole
@@ -49,10 +49,12 @@ from pipeline.writers import ace
 from pipeline.writers.epub import (
     CONFORMS_TO,
     FALLBACK_MODIFIED,
+    SELF_EVALUATION,
     epub_identifier,
     print_identifier,
     write_epub,
 )
+from pipeline.writers.epub.common import generator
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -102,6 +104,7 @@ META = Meta(
     authors=("Soviet Ministry of Foreign Affairs",),
     translator="A. Translator",
     compiler="B. Compiler",
+    editor="C. Editor",
     archive="Archive of Foreign Policy",
     citation="AVP RF, fond 1, opis 2",
     source_url="https://example.org/record",
@@ -109,7 +112,10 @@ META = Meta(
     publisher="Test Press",
     description="A record built for the tests.",
     subjects=("Soviet Union – Foreign relations – Japan",),
-    modified="1973-10-09",
+    # Three dates that must never be confused (issue 9, "Dates"): the talks, the edition's
+    # publication, its last revision.
+    published="2024-05-01",
+    modified="2024-06-15",
 )
 
 SINK = Document(
@@ -491,6 +497,29 @@ def test_page_list_entries_land_before_the_word_that_starts_the_page(sink: Book)
         assert following[f"page-{start.page}"].split()[0] == word, (start, following)
 
 
+def calibre_authors(opf: etree._Element) -> list[str]:
+    """The authors calibre reads from an EPUB 3 package (calibre's ebooks/metadata/opf3.py,
+    read_authors): dc:creator elements whose first role refinement is `aut` in the MARC relators
+    scheme (or that have no role at all, when no creator has one). No author: "Unknown"."""
+    roled, unroled = [], []
+    for creator in opf.iterfind(".//opf:metadata/dc:creator", NS):
+        roles = opf.findall(f".//opf:meta[@refines='#{creator.get('id')}'][@property='role']", NS)
+        if not roles:
+            unroled.append(creator.text)
+        elif roles[0].text == "aut" and roles[0].get("scheme") in (None, "marc:relators"):
+            roled.append(creator.text)
+    return roled or unroled
+
+
+def refinements(opf: etree._Element, element: etree._Element) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for meta in opf.iterfind(f".//opf:meta[@refines='#{element.get('id')}']", NS):
+        found.setdefault(meta.get("property"), []).append(meta.text)
+        if meta.get("property") == "role":
+            assert meta.get("scheme") == "marc:relators"
+    return found
+
+
 def test_metadata(sink: Book) -> None:
     url = "https://records.edition.invalid/" + META.id
     identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}"
@@ -498,43 +527,204 @@ def test_metadata(sink: Book) -> None:
     assert sink.opf.get(XML_LANG) == "en"
     assert sink.dc("title") == ["Record of Test Talks", "Brezhnev and Tanaka, Moscow"]
     assert sink.dc("language") == ["en"]
-    assert sink.dc("date") == ["1973-10-08"]
-    assert sink.meta("dcterms:modified") == ["1973-10-09T00:00:00Z"]
     assert sink.dc("publisher") == ["Test Press"] and sink.dc("rights") == ["Public domain"]
     assert sink.dc("subject") == list(META.subjects)
     assert sink.dc("description") == [META.description]
-    assert sink.dc("source") == [META.citation, META.source_url, print_identifier(META)]
-    roles = {}
-    for creator in sink.opf.iterfind(".//dc:creator", NS):
-        role = sink.opf.find(f".//opf:meta[@refines='#{creator.get('id')}']", NS)
-        assert role.get("scheme") == "marc:relators" and role.get("property") == "role"
-        roles[creator.text] = role.text
-    assert roles == {
-        "Soviet Ministry of Foreign Affairs": "aut",
-        "A. Translator": "trl",
-        "B. Compiler": "com",
+    # The sources of the text; the print edition is no source of it (it has its own property).
+    assert sink.dc("source") == [META.citation, META.source_url]
+    generators = sink.opf.findall(".//opf:meta[@name='generator']", NS)
+    assert [g.get("content") for g in generators] == [generator() + " (EbookLib 0.20.0)"]
+    assert generator().startswith("edition-pipeline ")
+
+
+def test_dates_keep_the_talks_apart_from_the_edition(sink: Book) -> None:
+    """Issue 9: calibre showed the 1973 record as "published 1973"."""
+    assert sink.dc("date") == ["2024-05-01"]  # the edition's publication
+    assert sink.meta("dcterms:modified") == ["2024-06-15T00:00:00Z"]
+    assert sink.meta("dcterms:temporal") == ["1973-10-08"]  # the content's date
+    colophon = " ".join(visible_text(sink.files["colophon.xhtml"]).split())
+    assert "Date of the talks 8 October 1973" in colophon
+    assert "Published 1 May 2024" in colophon and "Last revised 15 June 2024" in colophon
+    dateline = sink.files["title.xhtml"].find(".//h:p[@class='dateline']/h:time", NS)
+    assert dateline.get("datetime") == "1973-10-08"
+
+
+def test_creator_and_contributors_with_their_roles(sink: Book) -> None:
+    creators = sink.opf.findall(".//dc:creator", NS)
+    assert [c.text for c in creators] == ["Soviet Ministry of Foreign Affairs"]
+    assert refinements(sink.opf, creators[0]) == {"role": ["aut"]}
+    contributors = {
+        c.text: refinements(sink.opf, c)["role"] for c in sink.opf.iterfind(".//dc:contributor", NS)
     }
-    source_of = sink.opf.find(".//opf:meta[@property='source-of']", NS)
-    assert source_of.get("refines") == "#print-source" and source_of.text == "pagination"
+    assert contributors == {"A. Translator": ["trl"], "C. Editor": ["edt"], "B. Compiler": ["com"]}
+    assert calibre_authors(sink.opf) == ["Soviet Ministry of Foreign Affairs"]
+    colophon = " ".join(visible_text(sink.files["colophon.xhtml"]).split())
+    for entry in ("Author Soviet", "Translator A. Translator", "Editor C. Editor", "Compiler B."):
+        assert entry in colophon
+
+
+def test_a_government_record_is_filed_under_its_issuing_body() -> None:
+    """Issue 9: calibre read "Author: Unknown" from every EPUB, whose creators were all trl/com."""
+    meta = replace(META, authors=(), issuing_body="United States. Department of State")
+    book = read_book(build(replace(SINK, meta=meta)))
+    (creator,) = book.opf.findall(".//dc:creator", NS)
+    assert creator.text == "United States. Department of State"
+    # Filed as written: calibre would otherwise invert it like a person's name.
+    assert refinements(book.opf, creator) == {
+        "role": ["aut"],
+        "file-as": ["United States. Department of State"],
+    }
+    assert calibre_authors(book.opf) == ["United States. Department of State"]
+    colophon = " ".join(visible_text(book.files["colophon.xhtml"]).split())
+    assert "Issuing body United States. Department of State" in colophon
+
+
+def test_no_creator_is_invented() -> None:
+    book = read_book(build(replace(SINK, meta=replace(META, authors=()))))
+    assert book.dc("creator") == [] and calibre_authors(book.opf) == []
+    assert "A. Translator" in book.dc("contributor")
+
+
+def test_an_undated_edition_says_so_and_never_takes_the_talks_date() -> None:
+    """A bare .txt has no edition date: before issue 9 the talks' date stood in for it."""
+    book = read_book(build(replace(SINK, meta=replace(META, published="", modified=""))))
+    assert book.dc("date") == []
+    assert book.meta("dcterms:modified") == [FALLBACK_MODIFIED.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    assert book.meta("dcterms:temporal") == ["1973-10-08"]
+    colophon = " ".join(visible_text(book.files["colophon.xhtml"]).split())
+    assert "Published Undated: no date of publication or revision was given" in colophon
+    assert "1980" not in colophon
+
+
+def test_page_list_names_the_print_edition_and_its_paper(sink: Book) -> None:
+    (source,) = sink.meta("pageBreakSource")
+    assert source == print_identifier(META, "a4") != print_identifier(META, "letter")
+    assert not sink.opf.findall(".//opf:meta[@property='source-of']", NS)  # deprecated
+    heading = sink.nav().find(".//h:nav[@id='page-list']/h:h2", NS)
+    assert heading.text == "Pages of the print edition (A4)"
+    letter = replace(CTX, settings=replace(CTX.settings, paper="letter"))
+    book = read_book(write_epub(SINK, letter, page_starts=[start for start, _ in PAGES]))
+    assert book.meta("pageBreakSource") == [print_identifier(META, "letter")]
+    colophon = " ".join(visible_text(book.files["colophon.xhtml"]).split())
+    assert f"{print_identifier(META, 'letter')} (letter)" in colophon
+    assert "print edition on letter paper" in colophon
+
+
+def ncx(book: Book) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(book.data)) as archive:
+        return etree.fromstring(archive.read("EPUB/toc.ncx"))
+
+
+NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+
+
+def test_ncx_has_the_contents_and_the_page_list_for_epub_2_readers(sink: Book) -> None:
+    root = ncx(sink)
+    assert root.find(".//n:meta[@name='dtb:uid']", NCX).get("content") == epub_identifier(META)
+    assert root.get(XML_LANG) == "en"
+    labels = [t.text for t in root.iterfind(".//n:navMap//n:navLabel/n:text", NCX)]
+    toc = sink.nav().find(".//h:nav[@id='toc']", NS)
+    assert labels == [" ".join(visible_text(a).split()) for a in toc.iter(f"{{{XHTML_NS}}}a")]
+    targets = root.findall(".//n:pageList/n:pageTarget", NCX)
+    page_list = sink.nav().find(".//h:nav[@id='page-list']", NS)
+    nav_pages = [(a.text, a.get("href")) for a in page_list.iter(f"{{{XHTML_NS}}}a")]
+    ncx_pages = [(t.get("value"), t.find("n:content", NCX).get("src")) for t in targets]
+    assert ncx_pages == nav_pages
+    assert {t.get("type") for t in targets} == {"normal"}
+    pages = root.find(".//n:meta[@name='dtb:totalPageCount']", NCX).get("content")
+    assert pages == str(len(PAGES))
+    # playOrder follows reading order through the contents and the pages together.
+    points = [*root.iterfind(".//n:navPoint", NCX), *targets]
+    order = sorted(points, key=lambda p: int(p.get("playOrder")))
+    srcs = [p.find("n:content", NCX).get("src") for p in order]
+    spine_position = [sink.spine.index(src.partition("#")[0]) for src in srcs]
+    assert spine_position == sorted(spine_position)
 
 
 def test_accessibility_metadata(sink: Book) -> None:
     assert sink.meta("schema:accessMode") == ["textual", "visual"]
     assert sink.meta("schema:accessModeSufficient") == ["textual"]
-    features = set(sink.meta("schema:accessibilityFeature"))
-    assert {
+    features = sink.meta("schema:accessibilityFeature")
+    assert set(features) == {
         "structuralNavigation",
         "tableOfContents",
         "readingOrder",
         "alternativeText",
-        "printPageNumbers",
+        "displayTransformability",
+        "ARIA",  # DPUB-ARIA roles and aria-labels are used (issue 9: undeclared before)
         "pageNavigation",
         "pageBreakMarkers",
-    } <= features
+    }
+    assert len(features) == len(set(features))
     assert sink.meta("schema:accessibilityHazard") == ["none"]
-    assert len(sink.meta("schema:accessibilitySummary")[0]) > 100
     assert sink.meta("dcterms:conformsTo") == [CONFORMS_TO]
-    assert sink.meta("a11y:certifiedBy") == ["Test Press"]
+    # No certifier named in edition.toml: the claim says it is a self-evaluation.
+    assert sink.meta("a11y:certifiedBy") == [SELF_EVALUATION] != [META.publisher]
+    assert sink.opf.find(".//opf:link[@rel='a11y:certifierReport']", NS) is None
+    colophon = " ".join(visible_text(sink.files["colophon.xhtml"]).split())
+    assert "WCAG 2.1 Level AA, a self-evaluation, not an independent certification" in colophon
+
+
+def test_a_named_certifier_and_its_report() -> None:
+    meta = replace(
+        META,
+        accessibility_certifier="Accessible Books Consortium",
+        accessibility_report="https://example.org/reports/test-talks",
+    )
+    book = read_book(build(replace(SINK, meta=meta)))
+    assert book.meta("a11y:certifiedBy") == ["Accessible Books Consortium"]
+    link = book.opf.find(".//opf:link[@rel='a11y:certifierReport']", NS)
+    assert link.get("href") == "https://example.org/reports/test-talks"
+    certifier = book.opf.find(".//opf:meta[@property='a11y:certifiedBy']", NS)
+    assert link.get("refines") == "#" + certifier.get("id")
+    colophon = " ".join(visible_text(book.files["colophon.xhtml"]).split())
+    assert "certified by Accessible Books Consortium" in colophon
+
+
+def test_edition_toml_names_a_certifier_and_an_address_for_the_report() -> None:
+    from pipeline.errors import PipelineError
+    from pipeline.metadata import parse_edition
+
+    given = parse_edition(
+        '[document]\naccessibility_certifier = "ABC"\n'
+        'accessibility_report = "https://example.org/r"\n'
+    )
+    assert given.meta == {
+        "accessibility_certifier": "ABC",
+        "accessibility_report": "https://example.org/r",
+    }
+    with pytest.raises(PipelineError, match="accessibility_report must be the web address") as err:
+        parse_edition('[document]\naccessibility_report = "javascript:alert(1)"\n')
+    assert err.value.line == 2
+
+
+def summary_of(doc: Document) -> str:
+    (text_,) = read_book(build(doc)).meta("schema:accessibilitySummary")
+    return text_
+
+
+def test_the_accessibility_summary_says_what_this_book_has(sink: Book) -> None:
+    (text_,) = sink.meta("schema:accessibilitySummary")
+    # SINK: an untitled opening part and two headed sessions, 3 turns, 5 notes, 3 entries.
+    assert "3 chapters: 2 have their own headings; 1 part without a heading" in text_
+    assert "Each of the 3 turns of speech opens with the speaker’s name" in text_
+    assert "Its 5 notes are linked from their calls and back" in text_
+    assert "lists 3 interventions, each linked to its place" in text_
+    assert "follow the print edition on A4 paper (8 pages)" in text_
+
+
+def test_the_accessibility_summary_claims_nothing_the_book_lacks() -> None:
+    """Issue 9: the summary said every session had its heading and speakers were marked."""
+    reported = Document(
+        meta=META,
+        header=Header(title=text("RECORD")),
+        sessions=(Session(heading=(), blocks=(Paragraph(text("He said so."), id="p1"),), id="s"),),
+    )
+    text_ = summary_of(reported)
+    assert "No speakers are marked" in text_ and "speaker’s name" not in text_
+    assert "without a heading" in text_ and "each of its" not in text_
+    assert "has no notes" in text_ and "There are no print page numbers" in text_
+    assert "each linked" not in text_
 
 
 def test_every_document_declares_its_language(sink: Book) -> None:
@@ -543,12 +733,47 @@ def test_every_document_declares_its_language(sink: Book) -> None:
         assert root.nsmap.get("epub") == OPS_NS, name
 
 
-def test_stylesheet_leaves_the_reader_in_charge() -> None:
+def css_rules() -> list[tuple[str, str]]:
     css = (ROOT / "styles" / "epub.css").read_text(encoding="utf-8")
-    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
-    assert not re.search(r"\d(px|pt)\b", rules.replace("1px solid", ""))
-    assert "!important" not in rules
-    assert not re.search(r"(^|[\s;{])(color|background(-color)?|font-family)\s*:", rules)
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    css = re.sub(r"@media[^{]*\{", "", css)  # the rules inside a media query count alike
+    return [(m[1].strip(), m[2]) for m in re.finditer(r"([^{}]+)\{([^{}]*)\}", css)]
+
+
+def test_stylesheet_leaves_the_reader_in_charge() -> None:
+    for selector, body in css_rules():
+        # The one px sizes allowed: hairlines, and the box a visually hidden header row keeps.
+        sizes = re.sub(r"\b(border(-top)?: 1px solid|width: 1px|height: 1px)", "", body)
+        assert not re.search(r"\d(px|pt)\b", sizes), selector
+        assert "!important" not in body, selector
+        assert not re.search(r"(^|[\s;])(background(-color)?|font-family)\s*:", body), selector
+        for colour in re.findall(r"(?:^|[\s;])color\s*:\s*([^;]+)", body):
+            # Only the text's own colour: a fixed link colour fell to 1.99:1 in a night mode.
+            assert colour.strip() in ("inherit", "currentColor"), (selector, colour)
+
+
+def test_links_note_calls_and_contents_take_the_colour_of_the_text() -> None:
+    inherit = {
+        selector
+        for selectors, body in css_rules()
+        if re.search(r"(^|[\s;])color:\s*inherit", body)
+        for selector in map(str.strip, selectors.split(","))
+    }
+    assert {"a", 'a[role~="doc-noteref"]', "nav a", "a.emendation"} <= inherit
+
+
+def test_emended_words_link_with_a_name_that_says_where_they_lead(sink: Book) -> None:
+    """WCAG 2.4.4 (issue 9): the link's text is only the word; its name says what it is."""
+    (link,) = sink.files["chapter-02.xhtml"].iterfind(".//h:a[@class='emendation']", NS)
+    assert link.text == "Hatoyama"
+    assert link.get("aria-label") == "Hatoyama: emended reading, see the editorial note"
+    assert link.get("href") == "editorial.xhtml#correction-c2"
+
+
+def test_generated_text_has_no_straight_quotes(sink: Book) -> None:
+    for name in ("nav.xhtml", "editorial.xhtml", "colophon.xhtml", "title.xhtml"):
+        words = visible_text(sink.files[name].find("h:body", NS))
+        assert "'" not in words and '"' not in words, name
 
 
 def test_two_builds_are_byte_identical_with_pinned_entries(sink_bytes: bytes) -> None:
@@ -592,9 +817,11 @@ def test_colophon_names_source_people_rights_identifier_and_build(sink: Book) ->
         META.translator,
         META.compiler,
         META.rights,
+        META.editor,
         epub_identifier(META),
-        "1973-10-09",
-        print_identifier(META),
+        "8 October 1973",
+        print_identifier(META, "a4"),
+        generator(),
     ):
         assert value in colophon
 
@@ -608,14 +835,20 @@ def test_without_page_starts_there_is_no_page_list_and_no_page_claim() -> None:
     features = set(book.meta("schema:accessibilityFeature"))
     assert not features & {"printPageNumbers", "pageNavigation", "pageBreakMarkers"}
     assert book.dc("source") == [META.citation, META.source_url]
+    assert book.meta("pageBreakSource") == []
+    assert not ncx(book).findall(".//n:pageList", NCX)
 
 
 @pytest.mark.parametrize(
     ("meta", "expected"),
     [
         (replace(META, modified="2024-05-01T12:30:00+02:00"), "2024-05-01T10:30:00Z"),
-        (replace(META, modified=""), "1973-10-08T00:00:00Z"),
-        (replace(META, modified="", date=""), FALLBACK_MODIFIED.strftime("%Y-%m-%dT%H:%M:%SZ")),
+        (replace(META, modified=""), "2024-05-01T00:00:00Z"),  # the publication date
+        # Never the date of the talks (issue 9): a fixed, documented date.
+        (
+            replace(META, modified="", published=""),
+            FALLBACK_MODIFIED.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        ),
     ],
 )
 def test_modified_comes_from_metadata_never_the_clock(meta: Meta, expected: str) -> None:
@@ -637,6 +870,20 @@ def test_cover_is_deterministic_and_depends_on_title_and_date() -> None:
     assert render_cover("Record of Test Talks", "9 October 1973").png != first.png
     long_title = render_cover("Word " * 200, "")
     assert long_title.png.startswith(b"\x89PNG") and "Word Word" in long_title.alt
+
+
+def test_the_cover_date_is_the_typeset_date_line() -> None:
+    """Issue 9: the cover read "8-9 October" where the title page has "8–9 October"."""
+    doc = replace(
+        SINK,
+        meta=replace(META, dateline="Moscow, 8-9 October 1973"),
+        header=replace(SINK.header, dateline=text("Moscow, 8\u20139 October 1973", 1)),
+    )
+    book = read_book(build(doc))
+    alt = book.files["cover.xhtml"].find(".//h:img", NS).get("alt")
+    assert "Moscow, 8\u20139 October 1973" in alt and "8-9" not in alt
+    title_page = " ".join(visible_text(book.files["title.xhtml"]).split())
+    assert "Moscow, 8\u20139 October 1973" in title_page
 
 
 # --- bad and unusual input ----------------------------------------------------------------------
@@ -800,6 +1047,49 @@ def test_bundled_page_list_matches_the_pdf_pages(bundled) -> None:
             first = next((t for t in tails if pdf_words.startswith(t)), letters(first))
         epub_words = (letters(first) + letters(" ".join(rest)))[:30]
         assert pdf_words.startswith(epub_words), (number, epub_words, pdf_words[:80])
+
+
+@pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
+def test_bundled_generated_text_has_no_straight_quotes(bundled) -> None:
+    """Issue 9: "New Hart's Rules" in the editorial note, from the typography rules' reasons."""
+    book = read_book(bundled[3])
+    for name in ("nav.xhtml", "editorial.xhtml", "colophon.xhtml"):
+        words = visible_text(book.files[name].find("h:body", NS))
+        assert "'" not in words and '"' not in words, (name, re.findall(r".{20}'.{20}", words))
+
+
+@pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
+def test_bundled_creator_is_what_edition_toml_names(bundled) -> None:
+    doc, _, _, data = bundled
+    book = read_book(data)
+    expected = list(doc.meta.authors) or ([doc.meta.issuing_body] if doc.meta.issuing_body else [])
+    assert calibre_authors(book.opf) == expected
+    assert book.meta("dcterms:temporal") == [doc.meta.date]
+    assert book.dc("date") == [doc.meta.published]
+
+
+@pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
+def test_a_letter_build_follows_the_letter_print_edition() -> None:
+    """Issue 9: a Letter build paginates differently from A4, yet the EPUB followed A4 only."""
+    from pypdf import PdfReader
+
+    from pipeline.build import build_one
+    from pipeline.inputs import read_inputs
+
+    folder = DOCUMENTS[0]
+    inputs = read_inputs(folder)
+    books = {paper: build_one(inputs, ("pdf", "epub"), paper) for paper in ("a4", "letter")}
+    lists = {}
+    for paper, edition in books.items():
+        book = read_book(edition.files[f"{edition.id}.epub"])
+        pdf_pages = len(PdfReader(io.BytesIO(edition.files[f"{edition.id}.pdf"])).pages)
+        page_list = book.nav().find(".//h:nav[@id='page-list']", NS)
+        labels = sorted(int(a.text) for a in page_list.iter(f"{{{XHTML_NS}}}a"))
+        assert labels == list(range(1, pdf_pages + 1)), paper
+        meta = replace(META, id=edition.id)
+        assert book.meta("pageBreakSource") == [print_identifier(meta, paper)]
+        lists[paper] = [(a.text, a.get("href")) for a in page_list.iter(f"{{{XHTML_NS}}}a")]
+    assert lists["a4"] != lists["letter"]
 
 
 @pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
