@@ -29,11 +29,15 @@ from weasyprint.text.fonts import FontConfiguration
 from pipeline.context import PAPER_SIZES, STYLES_DIR, TEMPLATES_DIR, Context
 from pipeline.errors import PipelineError
 from pipeline.model import (
+    Correction,
     Document,
     Inlines,
+    Intervention,
     Note,
     Session,
+    all_inlines,
     inline_text,
+    interventions,
     note_refs,
 )
 from pipeline.writers.editorial import (
@@ -43,7 +47,7 @@ from pipeline.writers.editorial import (
     shown_reading,
 )
 from pipeline.writers.fetcher import StylesFetcher
-from pipeline.writers.html import NoteCall, render_block, render_inlines
+from pipeline.writers.html import NoteCall, editors_marks, render_block, render_inlines
 
 LOGGER = logging.getLogger(__name__)
 
@@ -81,13 +85,25 @@ def session_label(session: Session) -> str:
     return label
 
 
+def words_anchor(correction_id: str) -> str:
+    """The id of an errata entry's words in the print edition: the editorial note's page column
+    points there, not at the block, whose first page may be another (issue 14 §4)."""
+    return "words-" + re.sub(r"[^A-Za-z0-9_.-]", "-", correction_id)
+
+
+def _anchored(node: Intervention, words: Markup) -> Markup:
+    return Markup('<span id="{}">{}</span>').format(
+        words_anchor(node.correction), editors_marks(node, words)
+    )
+
+
 def _note_calls(doc: Document, lang: str, endnotes: frozenset[int]) -> NoteCall:
     """How a note call prints: the whole note floated to the page foot, or a link to an endnote."""
     notes = {note.number: note for note in doc.notes}
     placed: set[int] = set()
 
     def note_body(note: Note) -> Markup:
-        paragraphs = [render_inlines(p, plain_call) for p in note.paragraphs]
+        paragraphs = [render_inlines(p, plain_call, _anchored) for p in note.paragraphs]
         # A float:footnote box takes block children: later paragraphs start a new line.
         rest = Markup("").join(
             Markup('<span class="note-paragraph">{}</span>').format(p) for p in paragraphs[1:]
@@ -119,7 +135,7 @@ def _note_calls(doc: Document, lang: str, endnotes: frozenset[int]) -> NoteCall:
 
 
 def _heading_markup(content: Inlines, label: str, call: NoteCall) -> Markup:
-    markup = render_inlines(content, call)
+    markup = render_inlines(content, call, _anchored)
     if label != inline_text(content).strip():
         # Hours restored by session_label: keep the heading's own note calls after them.
         calls = Markup("").join(call(n) for n in note_refs(content))
@@ -138,6 +154,13 @@ def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, objec
     """The editorial note's values: the shared policy and apparatus (writers/editorial.py),
     each entry with its place, the id the page column points at, and both readings."""
     note = apparatus(doc)
+    anchored = {node.correction for c in all_inlines(doc) for node in interventions(c)}
+
+    def target(c: Correction) -> str:
+        if c.id in anchored:
+            return words_anchor(c.id)
+        return c.block_id if c.block_id in known_ids else ""
+
     sections = [
         {
             "kind": section.kind,
@@ -147,7 +170,7 @@ def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, objec
                 {
                     "id": f"correction-{c.id}",
                     "place": correction_place(doc, c),
-                    "target": c.block_id if c.block_id in known_ids else "",
+                    "target": target(c),
                     "reading": shown_reading(c),
                     "source": c.source_reading,
                     "reason": c.reason,
@@ -182,8 +205,10 @@ def print_html(doc: Document, ctx: Context, endnotes: frozenset[int] = frozenset
     title = doc.meta.title or inline_text(doc.header.title).strip()
     # Rendering order is reading order: the title block's notes come before the record's.
     title_html = _title_markup(doc, title, call)
-    dateline_html = render_inlines(doc.header.dateline, call) if doc.header.dateline else ""
-    header_blocks = [render_block(block, call) for block in doc.header.blocks]
+    dateline_html = (
+        render_inlines(doc.header.dateline, call, _anchored) if doc.header.dateline else ""
+    )
+    header_blocks = [render_block(block, call, _anchored) for block in doc.header.blocks]
     sessions = []
     for session in doc.sessions:
         label = session_label(session)
@@ -193,7 +218,7 @@ def print_html(doc: Document, ctx: Context, endnotes: frozenset[int] = frozenset
                 "id": session.id,
                 "label": label,
                 "heading_html": heading_html,
-                "blocks": [render_block(block, call) for block in session.blocks],
+                "blocks": [render_block(block, call, _anchored) for block in session.blocks],
             }
         )
     endnote_items = [
@@ -202,7 +227,7 @@ def print_html(doc: Document, ctx: Context, endnotes: frozenset[int] = frozenset
             "call_id": note_call_id(note),
             "number": note.number,
             "paragraphs": [
-                render_inlines(p, lambda n: Markup("<sup>{}</sup>").format(n))
+                render_inlines(p, lambda n: Markup("<sup>{}</sup>").format(n), _anchored)
                 for p in note.paragraphs
             ],
         }
