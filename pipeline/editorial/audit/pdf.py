@@ -337,15 +337,30 @@ def _cells(line: BoxLine, lefts: Sequence[float]) -> list[list[str]]:
     return cells
 
 
-def _rows(lines: Sequence[BoxLine], lefts: Sequence[float]) -> list[list[list[list[str]]]]:
-    """Group a list's lines into rows of cells (each cell a list of its lines' texts)."""
+def _rows(
+    lines: Sequence[BoxLine], labels: Sequence[str], by_spacing: bool
+) -> list[list[list[str]]]:
+    """Group a list's lines into rows of cells, each cell the texts of its lines. The head row
+    gives the columns, again on each page it is repeated on (a left page has other margins).
+    `by_spacing`: a row starts where the step from the line before is larger than within a
+    cell (the corrections' cells are padded); else where the first column has words."""
     height = sorted(w.bottom - w.top for line in lines for w in line.words)
     step = ROW_STEP * height[len(height) // 2] if height else 0.0
-    rows: list[list[list[list[str]]]] = []
+    rows: list[list[list[str]]] = []
+    lefts: list[float] | None = None
     previous: BoxLine | None = None
     for line in lines:
+        head = _columns(line, labels)
+        if head is not None:
+            lefts, previous = head, None
+            continue
+        if lefts is None:
+            continue
         cells = _cells(line, lefts)
-        new = previous is None or line.page != previous.page or line.top - previous.top > step
+        if by_spacing:
+            new = previous is None or line.page != previous.page or line.top - previous.top > step
+        else:
+            new = bool(cells[0]) or not rows
         if new:
             rows.append([[] for _ in lefts])
         for column, words in enumerate(cells):
@@ -355,18 +370,16 @@ def _rows(lines: Sequence[BoxLine], lefts: Sequence[float]) -> list[list[list[li
     return rows
 
 
-def _class_rows(lines: Sequence[BoxLine], lefts: Sequence[float]) -> list[list[list[str]]]:
-    """A line with a class name starts a row of the regularisations (its cells have no
-    padding, so rows are not told apart by their spacing)."""
-    rows: list[list[list[str]]] = []
+def _unbroken(lines: Sequence[str]) -> list[str]:
+    """A cell's lines with each word WeasyPrint hyphenated at a line end joined again (the
+    remark starts a line of its own, so it never follows a broken word)."""
+    out: list[str] = []
     for line in lines:
-        cells = _cells(line, lefts)
-        if cells[0] or not rows:
-            rows.append([[] for _ in lefts])
-        for column, words in enumerate(cells):
-            if words:
-                rows[-1][column].append(" ".join(words))
-    return rows
+        if out and out[-1].endswith(HYPHEN_BREAK):
+            out[-1] = out[-1][:-1] + line
+        else:
+            out.append(line)
+    return out
 
 
 def note_lines(
@@ -418,46 +431,40 @@ def read_note(
     return PrintedNote((policy,), tuple(sections), tuple(classes), empty, where)
 
 
-def _split_at_head(lines: Sequence[BoxLine], labels: Sequence[str]):
-    """(lines before the list's head row, the column edges, the rows' lines, lines of later
-    pages' repeated heads dropped)."""
+def _intro(lines: Sequence[BoxLine], labels: Sequence[str]) -> tuple[list[BoxLine], list[BoxLine]]:
+    """(the lines before the list's first head row, the lines from it on)."""
     for index, line in enumerate(lines):
-        lefts = _columns(line, labels)
-        if lefts is not None:
-            rows = [ln for ln in lines[index + 1 :] if _columns(ln, labels) is None]
-            return list(lines[:index]), lefts, rows
-    return list(lines), None, []
+        if _columns(line, labels) is not None:
+            return list(lines[:index]), list(lines[index:])
+    return list(lines), []
 
 
 def _read_section(heading: str, lines: Sequence[BoxLine], at: str) -> PrintedSection:
-    intro, lefts, body = _split_at_head(lines, CORRECTION_COLUMNS)
+    intro, body = _intro(lines, CORRECTION_COLUMNS)
     rows: list[Row] = []
-    if lefts is not None:
-        for cells in _rows(body, lefts):
-            place, page, reading, source, remarks = cells
-            rows.append(
-                Row(
-                    place=_cell_text(place),
-                    reading=_cell_text(reading),
-                    source=_cell_text(source),
-                    remarks=tuple(remarks),
-                    where=f"{at}, row “{_cell_text(place)}”",
-                    page=_cell_text(page),
-                )
+    for cells in _rows(body, CORRECTION_COLUMNS, by_spacing=True):
+        place, page, reading, source, remarks = cells
+        rows.append(
+            Row(
+                place=_cell_text(place),
+                reading=_cell_text(reading),
+                source=_cell_text(source),
+                remarks=tuple(_unbroken(remarks)),
+                where=f"{at}, row “{_cell_text(place)}”",
+                page=_cell_text(page),
             )
+        )
     return PrintedSection(heading, _cell_text([ln.text for ln in intro]), tuple(rows), at)
 
 
 def _read_classes(lines: Sequence[BoxLine], at: str) -> list[PrintedClass]:
-    _, lefts, body = _split_at_head(lines, CLASS_COLUMNS)
-    if lefts is None:
-        return []
+    _, body = _intro(lines, CLASS_COLUMNS)
     return [
         PrintedClass(
             _cell_text(name), _cell_text(text), _cell_text(count), f"{at}, {_cell_text(name)}"
         )
-        for name, text, count in _class_rows(body, lefts)
+        for name, text, count in _rows(body, CLASS_COLUMNS, by_spacing=False)
     ]
 
 
-__all__ = ["BoxWord", "compare_pdf", "read_note"]
+__all__ = ["BoxWord", "PdfAudit", "audit_print", "compare_pdf", "read_note"]
