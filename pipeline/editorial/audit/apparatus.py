@@ -37,11 +37,11 @@ from pipeline.writers.editorial import (
 
 REGULARISED_HEADING = "Silent regularisations"
 
-# What the policy says of each kind's count: kind → (pattern of the printed phrase).
+# What the policy says of each kind's count: (kind, what it counts, the printed phrase).
 KIND_COUNTS = (
-    ("emend", re.compile(r"(\d+) emendations?\b")),
-    ("regularise", re.compile(r"(\d+) silent regularisations?\b")),
-    ("supply", re.compile(r"(\d+) supplied words? or phrases?\b")),
+    ("emend", "emendations", re.compile(r"(\d+) emendations?\b")),
+    ("regularise", "silent regularisations", re.compile(r"(\d+) silent regularisations?\b")),
+    ("supply", "supplied words", re.compile(r"(\d+) supplied words? or phrases?\b")),
 )
 
 
@@ -200,10 +200,12 @@ class NoteCheck:
         text = norm(" ".join(printed.policy))
         for rule in TYPOGRAPHY_RULES:
             count = self.counts.get(rule.name, 0)
-            self._count(text, re.escape(rule.why) + r" \((\d+) times?\)", count, rule.why, printed)
-        for kind, pattern in KIND_COUNTS:
+            pattern = re.escape(rule.why) + r" \((\d+) times?\)"
+            rules = "the typography rules applied to the text as read"
+            self._count(text, pattern, count, f"for “{rule.why}”", rules, printed)
+        for kind, name, pattern in KIND_COUNTS:
             count = sum(1 for fix in self.errata.fixes if fix.kind == kind)
-            self._count(text, pattern.pattern, count, pattern.pattern, printed)
+            self._count(text, pattern.pattern, count, f"of {name}", self.errata_name, printed)
         wanted = norm(" ".join(policy_paragraphs(self.doc)))
         # Counts are checked above against the audit's own; here the wording, numbers aside.
         if self.same(re.sub(r"\d+", "#", wanted), re.sub(r"\d+", "#", text)):
@@ -221,18 +223,18 @@ class NoteCheck:
                     "pipeline/writers/editorial.py policy_paragraphs",
                 )
 
-    def _count(self, text: str, pattern: str, count: int, what: str, printed: PrintedNote):
+    def _count(
+        self, text: str, pattern: str, count: int, what: str, source: str, printed: PrintedNote
+    ) -> None:
         found = [int(m.group(1)) for m in re.finditer(pattern, text)]
         if found == ([count] if count else []):
             return
         self._problem(
-            f"the editorial note's policy gives a wrong count for “{what}”",
+            f"the editorial note's policy gives a wrong count {what}",
             printed.where,
             f"{count} (as the audit counts it)" if count else "not mentioned (none made)",
             ", ".join(map(str, found)) or "not mentioned",
-            "typography rules applied to the text as read"
-            if "time" in pattern
-            else self.errata_name,
+            source,
         )
 
     # --- the lists ---

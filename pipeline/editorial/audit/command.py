@@ -17,7 +17,8 @@ from pipeline.editorial.audit.epub import compare_epub
 from pipeline.editorial.audit.integrity import check_inputs, check_reports, provenance_report
 from pipeline.editorial.audit.pdf import audit_print
 from pipeline.editorial.audit.report import AuditReport, Tally, format_report, merge_reports
-from pipeline.editorial.audit.source import audit_source, typography_counts
+from pipeline.editorial.audit.source import audit_source
+from pipeline.editorial.audit.typography import rule_counts
 from pipeline.errors import PipelineError
 from pipeline.model import Document
 from pipeline.stages.errata import Errata, parse_errata_file
@@ -33,7 +34,7 @@ def audit_pdf(
     """Source → model → PDF: every difference explained, or a problem."""
     first = audit_source(doc_read, doc_final, source_text, source_name)
     second = audit_print(
-        doc_final, pdf_bytes, source_text, source_name, counts=typography_counts(first)
+        doc_final, pdf_bytes, source_text, source_name, counts=rule_counts(doc_read)
     )
     return merge_reports(first, second.report)
 
@@ -53,7 +54,7 @@ def audit_epub(
         epub_bytes,
         source_text,
         source_name,
-        counts=typography_counts(first),
+        counts=rule_counts(doc_read),
         print_pages=print_pages,
     )
     return merge_reports(first, second)
@@ -89,7 +90,7 @@ def audit_command(path: Path, out: Path | None = None) -> int:
     digest = check_inputs(doc_final, inputs.source.data, errata, name, errata_name, tally)
     provenance = provenance_report(tally)
     source = audit_source(doc_read, doc_final, source_text, name)
-    counts = typography_counts(source)
+    counts = rule_counts(doc_read)
     pdf = audit_print(
         doc_final,
         files["pdf"].read_bytes(),

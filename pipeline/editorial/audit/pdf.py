@@ -314,17 +314,47 @@ def _cell_text(lines: Sequence[str]) -> str:
     return out
 
 
-def _columns(line: BoxLine, labels: Sequence[str]) -> list[float] | None:
-    """The left edge of each column, if `line` is the head row of a list with these columns."""
-    words = list(line.words)
+HEAD_LINES = 3  # a column head may wrap ("This edi-/tion"): its lines, set bottom-aligned
+
+
+def _columns(lines: Sequence[BoxLine], labels: Sequence[str]) -> list[float] | None:
+    """The left edge of each column, if `lines` are the head row of a list with these
+    columns: each label's first word opens its column, and the words between two columns'
+    edges, read line by line, are the label."""
+    words = sorted((w for line in lines for w in line.words), key=lambda w: w.left)
     lefts: list[float] = []
     for label in labels:
-        size = len(label.split())
-        head, words = words[:size], words[size:]
-        if fold(" ".join(w.text for w in head)) != fold(label):
+        first = fold(label.split()[0])
+        start = next(
+            (w.left for w in words if (not lefts or w.left > lefts[-1]) and fold(w.text) == first),
+            None,
+        )
+        if start is None:
             return None
-        lefts.append(head[0].left)
-    return lefts if not words else None
+        lefts.append(start)
+    for index, label in enumerate(labels):
+        right = lefts[index + 1] if index + 1 < len(labels) else float("inf")
+        column = [
+            w
+            for line in lines
+            for w in line.words
+            if lefts[index] - _COLUMN_SLACK <= w.left < right
+        ]
+        if fold(_cell_text([w.text for w in column])) != fold(label):
+            return None
+    return lefts
+
+
+def _head(lines: Sequence[BoxLine], at: int, labels: Sequence[str]) -> tuple[int, list[float]]:
+    """(how many lines, the column edges) of a head row starting at line `at`; (0, []) if
+    none starts there."""
+    for size in range(1, HEAD_LINES + 1):
+        group = lines[at : at + size]
+        if len(group) == size and len({ln.page for ln in group}) == 1:
+            lefts = _columns(group, labels)
+            if lefts is not None:
+                return size, lefts
+    return 0, []
 
 
 def _cells(line: BoxLine, lefts: Sequence[float]) -> list[list[str]]:
@@ -349,10 +379,14 @@ def _rows(
     rows: list[list[list[str]]] = []
     lefts: list[float] | None = None
     previous: BoxLine | None = None
-    for line in lines:
-        head = _columns(line, labels)
-        if head is not None:
-            lefts, previous = head, None
+    skip = 0
+    for index, line in enumerate(lines):
+        if skip:
+            skip -= 1
+            continue
+        size, head = _head(lines, index, labels)
+        if size:
+            lefts, previous, skip = head, None, size - 1
             continue
         if lefts is None:
             continue
@@ -433,8 +467,8 @@ def read_note(
 
 def _intro(lines: Sequence[BoxLine], labels: Sequence[str]) -> tuple[list[BoxLine], list[BoxLine]]:
     """(the lines before the list's first head row, the lines from it on)."""
-    for index, line in enumerate(lines):
-        if _columns(line, labels) is not None:
+    for index in range(len(lines)):
+        if _head(lines, index, labels)[0]:
             return list(lines[:index]), list(lines[index:])
     return list(lines), []
 

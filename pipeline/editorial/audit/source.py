@@ -253,9 +253,3 @@ def audit_source(
         f" model; errata and typography"
     )
     return tally.report(checked, len(as_read))
-
-
-def typography_counts(report: AuditReport) -> dict[str, int]:
-    """How often each rule's change is borne out, from a step-1 report."""
-    prefix = "typography: "
-    return {c.removeprefix(prefix): n for c, n in report.causes if c.startswith(prefix)}

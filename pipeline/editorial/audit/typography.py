@@ -99,10 +99,7 @@ def compare(before: str, after: str) -> tuple[list[Fire], list[Difference], str]
     text. A fire is borne out when no difference touches it."""
     expected, fires = typeset(before)
     groups: list[list[int]] = []
-    matcher = difflib.SequenceMatcher(None, expected, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    for i1, i2, j1, j2 in _changed(expected, after):
         if groups and i1 - groups[-1][1] <= _NEAR and j1 - groups[-1][3] <= _NEAR:
             groups[-1][1], groups[-1][3] = i2, j2
         else:
@@ -117,6 +114,27 @@ def compare(before: str, after: str) -> tuple[list[Fire], list[Difference], str]
     ]
     borne = [f for f in fires if not any(touches(f, g) for g in groups)]
     return borne, differences, expected
+
+
+def _changed(a: str, b: str) -> list[tuple[int, int, int, int]]:
+    """The stretches where two texts differ. Most runs are equal, and most that are not
+    differ in one spot: the common ends are cut off before the (quadratic) character diff."""
+    if a == b:
+        return []
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    matcher = difflib.SequenceMatcher(
+        None, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False
+    )
+    return [
+        (head + i1, head + i2, head + j1, head + j2)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
 
 
 def typography_causes(before: str, after: str) -> list[str | None]:
@@ -142,11 +160,21 @@ def joined(content: Inlines) -> str:
     return "".join(parts)
 
 
+def rule_counts(doc_read: Document) -> dict[str, int]:
+    """How often each rule changes the text as read: what the typography stage must record,
+    and the editorial note and normalisation.json print."""
+    counts = {rule.name: 0 for rule in TYPOGRAPHY_RULES}
+    for _, content in text_runs(doc_read):
+        for fire in typeset(joined(content))[1]:
+            counts[fire.rule] += 1
+    return counts
+
+
 def check_typography(
     doc_read: Document, doc_final: Document, source_name: str, tally: Tally
 ) -> dict[str, int]:
     """Explain every change from the model as read to the finished model by the rules; return
-    how often each rule's change is borne out."""
+    how often each rule changes the text as read (borne out by the finished text or not)."""
     read, final = list(text_runs(doc_read)), list(text_runs(doc_final))
     read_labels, final_labels = list(labels(doc_read)), list(labels(doc_final))
     if len(read) != len(final) or len(read_labels) != len(final_labels):
@@ -169,8 +197,9 @@ def check_typography(
 
 def _check_run(before: str, after: str, place: str, counts: dict[str, int], tally: Tally) -> None:
     borne, differences, expected = compare(before, after)
-    for fire in borne:
+    for fire in typeset(before)[1]:
         counts[fire.rule] += 1
+    for fire in borne:
         tally.add(f"typography: {fire.rule}")
     for d in differences:
         tally.problem(
