@@ -175,6 +175,11 @@ class NoteCheck:
     def same(self, a: str, b: str) -> bool:
         return norm(a) == norm(b) if self.exact else squash(a) == squash(b)
 
+    def heading(self, text: str) -> str:
+        # A list's heading is set in small capitals in print, whose text map may show another
+        # letter case (caps.py): in a PDF, headings are told apart regardless of case.
+        return norm(text) if self.exact else squash(text).casefold()
+
     def run(self, printed: PrintedNote) -> None:
         self._policy(printed)
         self._sections(printed)
@@ -241,10 +246,10 @@ class NoteCheck:
 
     def _sections(self, printed: PrintedNote) -> None:
         wanted = expected_sections(self.doc, self.errata, self.errata_name)
-        by_heading = {norm(s.heading): s for s in printed.sections}
-        order = [norm(s.heading) for s in printed.sections]
-        if order != [norm(heading) for _, heading, _, _ in wanted] and set(order) == {
-            norm(h) for _, h, _, _ in wanted
+        by_heading = {self.heading(s.heading): s for s in printed.sections}
+        order = [self.heading(s.heading) for s in printed.sections]
+        if order != [self.heading(h) for _, h, _, _ in wanted] and set(order) == {
+            self.heading(h) for _, h, _, _ in wanted
         }:
             self._problem(
                 "the editorial note's lists stand in another order",
@@ -252,9 +257,9 @@ class NoteCheck:
                 ", ".join(h for _, h, _, _ in wanted),
                 ", ".join(s.heading for s in printed.sections),
             )
-        known = {norm(h) for _, h, _, _ in wanted}
+        known = {self.heading(h) for _, h, _, _ in wanted}
         for section in printed.sections:
-            if norm(section.heading) not in known:
+            if self.heading(section.heading) not in known:
                 self._problem(
                     "a list in the editorial note that no errata entry made",
                     section.where,
@@ -262,7 +267,7 @@ class NoteCheck:
                     f"{section.heading}: {len(section.rows)} row(s)",
                 )
         for _kind, heading, intro, entries in wanted:
-            section = by_heading.get(norm(heading))
+            section = by_heading.get(self.heading(heading))
             if section is None:
                 for entry in entries:
                     self._missing(entry, printed.where)

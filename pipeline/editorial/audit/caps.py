@@ -3,13 +3,16 @@
 Small capitals change what a PDF's text extraction shows only in one case: `all-small-caps`
 draws "L" and "l" with one glyph, and WeasyPrint writes one character per glyph into the PDF's
 text map (the first it drew with it), so "L.I. Brezhnev" may come out as "l.I. Brezhnev"
-(README, "Traps"). `small-caps` draws only lower-case letters as small capitals, so the
-extraction shows the text's own case. Hence a case difference is allowed only
+(README, "Traps"). `small-caps` draws only lower-case letters as small capitals, so on its own
+the extraction shows the text's own case. The glyphs are the font's, shared by every element:
+once one class is set in `all-small-caps`, a small-caps heading elsewhere may come out as
+"EmendatIons". Hence a case difference is allowed only
 
-- in an element whose class the stylesheet sets in `all-small-caps`, and
-- where it is the one this PDF's text map really makes: each letter of those elements is
+- when the stylesheet sets some class in `all-small-caps`, in an element set in small
+  capitals of either kind, and
+- where it is the one this PDF's text map really makes: each letter in small capitals is
   extracted as the same character throughout the PDF (the glyph's one character), so a word
-  that shows another case than the document's other small-capital words shows is caught.
+  that shows another case than the document's other small-capital words show is caught.
 
 Everywhere else, and always in the EPUB (whose text is the markup's), letter case is compared
 exactly: "L.I. BREZHNEV" or "l.i. brezhnev" for "L.I. Brezhnev" fails.
@@ -69,8 +72,13 @@ class CaseTolerance:
     kinds: dict[str, str] = field(default_factory=dict)  # class → small-caps kind
     glyphs: dict[str, str] = field(default_factory=dict)  # folded letter → extracted character
 
+    @property
+    def merged(self) -> bool:
+        """Whether upper and lower case share small-capital glyphs in this style."""
+        return "all-small-caps" in self.kinds.values()
+
     def allows(self, want: Word, got: Word) -> bool:
-        if self.kinds.get(want.caps) != "all-small-caps" or len(want.text) != len(got.text):
+        if not self.merged or want.caps not in self.kinds or len(want.text) != len(got.text):
             return False
         for a, b in zip(want.text, got.text, strict=True):
             if a != b and (a.casefold() != b.casefold() or self.glyphs.get(a.casefold()) != b):
@@ -79,11 +87,11 @@ class CaseTolerance:
 
 
 def calibrate(kinds: dict[str, str], pairs: Iterable[tuple[Word, Word]]) -> CaseTolerance:
-    """Learn, from every word in an all-small-caps element and its extraction, the character
-    each letter is extracted as: the one most of its occurrences show."""
+    """Learn, from every word in small capitals and its extraction, the character each letter
+    is extracted as: the one most of its occurrences show."""
     votes: dict[str, Counter[str]] = {}
     for want, got in pairs:
-        if kinds.get(want.caps) != "all-small-caps" or len(want.text) != len(got.text):
+        if want.caps not in kinds or len(want.text) != len(got.text):
             continue
         for a, b in zip(want.text, got.text, strict=True):
             if a.casefold() == b.casefold() and a.isalpha():
