@@ -146,6 +146,15 @@ def expected_sections(
     return out
 
 
+def errata_of(doc: Document) -> Errata:
+    """The errata as the model records them, when the file itself is not at hand."""
+    fixes = tuple(
+        Fix(c.id, c.find, c.replace, c.reason, c.note, c.errata_line, c.kind, c.category)
+        for c in doc.corrections
+    )
+    return Errata(classes=doc.regularisation_classes, fixes=fixes)
+
+
 def expected_classes(errata: Errata) -> list[tuple[str, str, int]]:
     """(class, description, entries) for each declared class that has entries."""
     counts = {name: 0 for name, _ in errata.classes}
@@ -160,8 +169,8 @@ def expected_classes(errata: Errata) -> list[tuple[str, str, int]]:
 
 @dataclass
 class NoteCheck:
-    """One edition's note against the errata; `page` and `link` are that edition's own checks
-    of a row (the print page column, the ebook's links), given the row and its entry."""
+    """One edition's note against the errata. `row_checks` are that edition's own checks of a
+    row, given the row and its entry: the print edition's page column, the ebook's links."""
 
     doc: Document
     errata: Errata

@@ -13,14 +13,11 @@ notice; once printed, their value is checked like any other.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from pipeline.editorial.audit.apparatus import norm
+from pipeline.editorial.audit.book import Book, text_of
 from pipeline.editorial.audit.report import Tally
 from pipeline.model import Document, inline_text
-
-if TYPE_CHECKING:
-    from pipeline.editorial.audit.epub import Book
 
 COLOPHON_FILE = "colophon.xhtml"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -101,8 +98,6 @@ def read_colophon(book: Book) -> dict[str, list[str]] | None:
     root = book.documents.get(COLOPHON_FILE)
     if root is None:
         return None
-    from pipeline.editorial.audit.epub import text_of
-
     printed: dict[str, list[str]] = {}
     label = ""
     for element in root.iter(f"{XHTML}dt", f"{XHTML}dd"):

@@ -8,20 +8,13 @@ every other spine item is generated, and each is checked for what it must say:
 - the Editorial note (`editorial.xhtml`) against the errata (apparatus.py), and each row's link:
   it must lead to the entry's words, in the entry's block, and those words must link back to
   the row;
-- the navigation document: each chapter's heading as printed and in spine order, each link
-  leading somewhere, the page-list in order with every page of the print edition, each entry
-  on its page-break marker and, given the PDF's pages, on the words that open that page there;
-- the colophon (colophon.py) and the package metadata it must agree with.
+- the navigation document (navigation.py) and the colophon (colophon.py).
 """
 
 from __future__ import annotations
 
-import io
-import posixpath
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -33,107 +26,31 @@ from pipeline.editorial.audit.apparatus import (
     PrintedNote,
     PrintedSection,
     Row,
+    errata_of,
     norm,
+)
+from pipeline.editorial.audit.book import (
+    BLOCKS,
+    EPUB_TYPE,
+    XHTML,
+    Book,
+    local,
+    read_book,
+    text_of,
+    types,
 )
 from pipeline.editorial.audit.colophon import check_colophon
 from pipeline.editorial.audit.expected import compare_words, expected_words, title_block
-from pipeline.editorial.audit.pdf import errata_of
+from pipeline.editorial.audit.navigation import check_nav
 from pipeline.editorial.audit.report import AuditReport, Tally
 from pipeline.editorial.audit.words import NO_BREAK_SPACES, Word, context, note_alterations
 from pipeline.model import Document, all_inlines, inline_text, interventions
 from pipeline.stages.errata import Errata
 
-XHTML = "{http://www.w3.org/1999/xhtml}"
-EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-BLOCKS = frozenset(
-    (
-        *("p", "div", "section", "aside", "header", "nav", "blockquote", "br", "caption"),
-        *("h1", "h2", "h3", "h4", "h5", "h6", "li", "ol", "ul", "dl", "dt", "dd"),
-        *("table", "tr", "td", "th"),
-    )
-)
 RECORD_PARTS = ("chapter", "titlepage")
 """Spine items holding the record's text (section epub:type); every other item is generated."""
 EDITORIAL_FILE = "editorial.xhtml"
-NAV_FILE = "nav.xhtml"
 _WORD = re.compile(rf"(?:[^\s]|[{NO_BREAK_SPACES}])+")
-
-
-def _types(element: etree._Element) -> set[str]:
-    return set((element.get(EPUB_TYPE) or "").split())
-
-
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
-
-def text_of(element: etree._Element, *, calls: bool = False) -> str:
-    """The text a reader sees in an element; note calls left out unless `calls`."""
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        skip = not calls and "noteref" in _types(node)
-        if node.text and not skip:
-            parts.append(node.text)
-        if not skip:
-            for child in node:
-                if isinstance(child.tag, str):
-                    walk(child)
-                if child.tail:
-                    parts.append(child.tail)
-
-    walk(element)
-    return "".join(parts)
-
-
-@dataclass
-class Book:
-    """An EPUB's package read once: the spine's documents, every XHTML document by file name
-    (relative to the package document), each document's ids, and the package metadata."""
-
-    spine: list[tuple[str, etree._Element]]
-    documents: dict[str, etree._Element]
-    opf: etree._Element
-    ids: dict[str, dict[str, etree._Element]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for name, root in self.documents.items():
-            self.ids[name] = {e.get("id"): e for e in root.iter() if e.get("id")}
-
-    def resolve(self, href: str, base: str) -> tuple[str, str]:
-        """(file, fragment) of a link in document `base`."""
-        path, _, fragment = href.partition("#")
-        name = posixpath.normpath(posixpath.join(posixpath.dirname(base), path)) if path else base
-        return name, fragment
-
-    def target(self, href: str, base: str) -> etree._Element | None:
-        name, fragment = self.resolve(href, base)
-        if name not in self.documents:
-            return None
-        if not fragment:
-            return self.documents[name]
-        return self.ids[name].get(fragment)
-
-
-def read_book(epub_bytes: bytes) -> Book:
-    with zipfile.ZipFile(io.BytesIO(epub_bytes)) as archive:
-        container = etree.fromstring(archive.read("META-INF/container.xml"))
-        opf_path = container.find(".//{*}rootfile").get("full-path")
-        opf = etree.fromstring(archive.read(opf_path))
-        base = posixpath.dirname(opf_path)
-        manifest = {
-            item.get("id"): item.get("href") for item in opf.iterfind(".//{*}manifest/{*}item")
-        }
-        documents = {
-            href: etree.fromstring(archive.read(posixpath.join(base, href) if base else href))
-            for href in manifest.values()
-            if href.endswith(".xhtml")
-        }
-        spine = [
-            (manifest[ref.get("idref")], documents[manifest[ref.get("idref")]])
-            for ref in opf.iterfind(".//{*}spine/{*}itemref")
-        ]
-    return Book(spine, documents, opf)
 
 
 def _element_words(element: etree._Element, where: str) -> list[Word]:
@@ -144,7 +61,7 @@ def _element_words(element: etree._Element, where: str) -> list[Word]:
 
     def walk(node: etree._Element, place: str) -> None:
         nonlocal length
-        tag = _local(node)
+        tag = local(node)
         if not tag:
             return
         if node.get("id") and tag in BLOCKS:
@@ -189,7 +106,7 @@ def _record(
     extra: list[tuple[str, list[Word]]] = []
     for name, root in book.spine:
         body = root.find(f"{XHTML}body")
-        sections = [s for s in body.iter(f"{XHTML}section") if _types(s) & set(RECORD_PARTS)]
+        sections = [s for s in body.iter(f"{XHTML}section") if types(s) & set(RECORD_PARTS)]
         if not sections:
             kind = body.get(EPUB_TYPE) or "document"
             inner = next((e.get(EPUB_TYPE) for e in body.iter() if e.get(EPUB_TYPE)), kind)
@@ -198,7 +115,7 @@ def _record(
         for section in sections:
             section = _copy(section)
             for aside in list(section.iter(f"{XHTML}aside")):
-                if "footnote" not in _types(aside):
+                if "footnote" not in types(aside):
                     continue
                 words = _element_words(aside, f"{name}#{aside.get('id', '')}")
                 aside.getparent().remove(aside)
@@ -279,14 +196,14 @@ def read_note(book: Book) -> PrintedNote | None:
     root = book.documents.get(EDITORIAL_FILE)
     if root is None:
         return None
-    section = next((s for s in root.iter(f"{XHTML}section") if "appendix" in _types(s)), root)
+    section = next((s for s in root.iter(f"{XHTML}section") if "appendix" in types(s)), root)
     policy: list[str] = []
     sections: list[PrintedSection] = []
     classes: list[PrintedClass] = []
     empty = ""
     heading = ""
     for child in section:
-        tag = _local(child)
+        tag = local(child)
         if tag == "p" and "policy" in (child.get("class") or "").split():
             policy.append(text_of(child))
         elif tag == "p":
@@ -426,11 +343,11 @@ class _Links:
         if shown != norm(words):
             self._problem(entry, row, "its row's link leads to other words", norm(words), shown)
             return
-        back = target.get("href") if _local(target) == "a" else None
+        back = target.get("href") if local(target) == "a" else None
         if back is None:
             # A link may not hold another link: words holding a note call, or a deletion,
             # carry an anchor only (pipeline/writers/epub.py `_intervention`).
-            holds_call = any("noteref" in _types(e) for e in target.iter())
+            holds_call = any("noteref" in types(e) for e in target.iter())
             if not (holds_call or not words.strip()):
                 self._problem(
                     entry, row, "its words do not link back to its row", row.anchor, "(no link)"
@@ -465,198 +382,7 @@ def _block_of(element: etree._Element, ids: Mapping[str, etree._Element]) -> str
     """The id of the nearest block (or footnote aside) holding an element."""
     node: etree._Element | None = element
     while node is not None:
-        if node.get("id") and _local(node) in BLOCKS and _local(node) != "section":
+        if node.get("id") and local(node) in BLOCKS and local(node) != "section":
             return node.get("id")
         node = node.getparent()
     return ""
-
-
-# --- the navigation document --------------------------------------------------------------------
-
-
-def check_nav(book: Book, tally: Tally, print_pages: Sequence[Sequence[str]] | None) -> None:
-    nav = book.documents.get(NAV_FILE)
-    if nav is None:
-        tally.problem("the EPUB has no navigation document", "(none)", "EPUB", NAV_FILE, "(none)")
-        return
-    toc = next((n for n in nav.iter(f"{XHTML}nav") if "toc" in _types(n)), None)
-    links = [] if toc is None else list(toc.iter(f"{XHTML}a"))
-    for link in links:
-        target = book.target(link.get("href", ""), NAV_FILE)
-        if target is None:
-            tally.problem(
-                "a contents entry of the EPUB leads nowhere",
-                "(none)",
-                f"EPUB {NAV_FILE}",
-                "an element",
-                link.get("href", ""),
-            )
-    # Each chapter: one entry, labelled with its heading as printed, in spine order.
-    chapters = [
-        (name, root)
-        for name, root in book.spine
-        if any("chapter" in _types(s) for s in root.iter(f"{XHTML}section"))
-    ]
-    homes = {name: next(root.iter(f"{XHTML}h1"), None) for name, root in chapters}
-    listed: list[tuple[str, str]] = []
-    for link in links:
-        name, fragment = book.resolve(link.get("href", ""), NAV_FILE)
-        h1 = homes.get(name, False)
-        if h1 is False:
-            continue
-        if not fragment or (h1 is not None and fragment == h1.get("id")):
-            listed.append((name, norm(text_of(link))))
-            continue
-        # An entry inside a chapter (a subheading): its label is what it leads to.
-        target = book.ids[name].get(fragment)
-        if target is not None and norm(text_of(target)) != norm(text_of(link)):
-            tally.problem(
-                "a contents entry of the EPUB is not the heading it leads to",
-                "(none)",
-                f"EPUB {NAV_FILE} → {name}#{fragment}",
-                norm(text_of(target)),
-                norm(text_of(link)),
-            )
-    if [f for f, _ in listed] != [name for name, _ in chapters]:
-        tally.problem(
-            "the EPUB's contents do not list each chapter once, in reading order",
-            "(none)",
-            f"EPUB {NAV_FILE}",
-            ", ".join(n for n, _ in chapters),
-            ", ".join(f for f, _ in listed),
-        )
-    for name, label in listed:
-        h1 = homes[name]
-        heading = norm(text_of(h1)) if h1 is not None else ""
-        if label != heading:
-            tally.problem(
-                "a contents entry of the EPUB is not its chapter's heading as printed",
-                "(none)",
-                f"EPUB {NAV_FILE} → {name}",
-                heading,
-                label,
-            )
-        else:
-            tally.add("generated: contents entry (EPUB)")
-    _check_page_list(book, nav, tally, print_pages)
-
-
-def _check_page_list(
-    book: Book, nav: etree._Element, tally: Tally, print_pages: Sequence[Sequence[str]] | None
-) -> None:
-    page_list = next((n for n in nav.iter(f"{XHTML}nav") if "page-list" in _types(n)), None)
-    if page_list is None:
-        if print_pages:
-            tally.problem(
-                "the EPUB has no page-list of the print edition",
-                "(none)",
-                f"EPUB {NAV_FILE}",
-                f"{len(print_pages)} pages",
-                "(none)",
-            )
-        return
-    labels = []
-    order = _reading_order(book)
-    last = (-1, -1)
-    for link in page_list.iter(f"{XHTML}a"):
-        label = norm(text_of(link))
-        labels.append(label)
-        href = link.get("href", "")
-        target = book.target(href, NAV_FILE)
-        if target is None or "pagebreak" not in _types(target):
-            tally.problem(
-                f"page {label} of the page-list leads to no page-break marker",
-                "(none)",
-                f"EPUB {NAV_FILE}",
-                "a page-break marker",
-                href,
-            )
-            continue
-        if (target.get("aria-label") or target.get("title") or "") != label:
-            tally.problem(
-                f"page {label} of the page-list leads to another page's marker",
-                "(none)",
-                f"EPUB {href}",
-                label,
-                target.get("aria-label") or "",
-            )
-        position = order.get(id(target), (-1, -1))
-        if position < last:
-            tally.problem(
-                f"page {label} of the page-list stands before an earlier page",
-                "(none)",
-                f"EPUB {href}",
-                "reading order",
-                "out of order",
-            )
-        last = max(last, position)
-        if print_pages and label.isdigit() and 0 < int(label) <= len(print_pages):
-            _check_page_start(target, href, int(label), print_pages[int(label) - 1], tally)
-    if print_pages is not None:
-        wanted = [str(n) for n in range(1, len(print_pages) + 1)]
-        if labels != wanted:
-            tally.problem(
-                "the EPUB's page-list is not every page of the print edition in order",
-                "(none)",
-                f"EPUB {NAV_FILE}",
-                " ".join(wanted),
-                " ".join(labels),
-            )
-        else:
-            tally.add("generated: page-list entry (EPUB)", len(labels))
-
-
-def _reading_order(book: Book) -> dict[int, tuple[int, int]]:
-    order: dict[int, tuple[int, int]] = {}
-    for index, (_, root) in enumerate(book.spine):
-        for position, element in enumerate(root.iter()):
-            order[id(element)] = (index, position)
-    return order
-
-
-def _check_page_start(
-    marker: etree._Element, href: str, page: int, opening: Sequence[str], tally: Tally
-) -> None:
-    """The words after a page-break marker are the words that open that page in print."""
-    if not opening:
-        return  # a page that opens inside the back matter: its marker stands at its heading
-    words = _words_after(marker, len(opening))
-    # The print page may open with the rest of a word hyphenated across the break; the marker
-    # stands before the whole word.
-    if words == list(opening) or (len(opening) > 1 and words[1:] == list(opening[1:])):
-        tally.add("page-break marker where the print page starts (EPUB)")
-        return
-    tally.problem(
-        f"print page {page} starts elsewhere than its page-break marker (EPUB)",
-        "(none)",
-        f"EPUB {href}",
-        " ".join(opening),
-        " ".join(words),
-    )
-
-
-def _words_after(marker: etree._Element, count: int) -> list[str]:
-    """The next words of the document after an element, footnotes left out (a note call's
-    number stays glued to its word, as a PDF's text shows it)."""
-    texts: list[str] = []
-    reached = False
-
-    def walk(node: etree._Element, skip: bool) -> None:
-        nonlocal reached
-        reached = reached or node is marker
-        skip = skip or "footnote" in _types(node)
-        block = _local(node) in BLOCKS
-        if reached and block:
-            texts.append(" ")
-        if reached and node.text and not skip:
-            texts.append(node.text)
-        for child in node:
-            if isinstance(child.tag, str):
-                walk(child, skip)
-            if reached and child.tail and not skip:
-                texts.append(child.tail)
-        if reached and block:
-            texts.append(" ")
-
-    walk(marker.getroottree().getroot(), False)
-    return "".join(texts).split()[:count]

@@ -23,6 +23,7 @@ from pipeline.editorial.audit.apparatus import (
     PrintedNote,
     PrintedSection,
     Row,
+    errata_of,
     norm,
 )
 from pipeline.editorial.audit.caps import print_small_caps
@@ -248,17 +249,6 @@ def compare_pdf(
 ) -> AuditReport:
     """Step 2 for the print edition (see `audit_print`), as a report."""
     return audit_print(doc, pdf_bytes, source_text, source_name, **options).report
-
-
-def errata_of(doc: Document) -> Errata:
-    """The errata as the model records them, when the file itself is not at hand."""
-    from pipeline.stages.errata import Fix
-
-    fixes = tuple(
-        Fix(c.id, c.find, c.replace, c.reason, c.note, c.errata_line, c.kind, c.category)
-        for c in doc.corrections
-    )
-    return Errata(classes=doc.regularisation_classes, fixes=fixes)
 
 
 # --- where each entry's words are -----------------------------------------------------------------
