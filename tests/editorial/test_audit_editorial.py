@@ -409,3 +409,35 @@ def test_epub_with_a_wrong_kind_count_fails(edition):
     assert whats(report) == [
         "the editorial note's policy gives a wrong count of emendations (EPUB)"
     ], describe(report)
+
+
+def test_a_row_running_over_to_a_left_page_without_its_head_is_read_whole():
+    # Seen with a 1,000-word reading: the row ran from a right page onto a left page (other
+    # margins) where WeasyPrint repeated no head; the columns are offsets from each page's
+    # margin, and a line with an empty first column continues the row.
+    from pipeline.editorial.audit.pdf import CORRECTION_COLUMNS, _rows
+    from pipeline.editorial.audit.pdf_text import BoxLine, BoxWord
+
+    def line(page: int, top: float, *cells: tuple[float, str]) -> BoxLine:
+        words = []
+        for left, text in cells:
+            for k, word in enumerate(text.split()):
+                words.append(BoxWord(word, page, left + 20 * k, top, left + 20 * k + 15, top + 9))
+        return BoxLine(page, tuple(words))
+
+    right, left = 90.0, 80.0  # each page's margin
+    columns = [0, 30, 60, 200, 260]
+    head = line(9, 100, *zip([right + c for c in columns], CORRECTION_COLUMNS, strict=True))
+    lines = [
+        head,
+        line(9, 118, (right, "note"), (right + 30, "7"), (right + 60, "one"), (right + 260, "why")),
+        line(9, 129.5, (right + 60, "two")),
+        line(10, 60, (left + 60, "three")),
+        line(10, 71.5, (left + 60, "four"), (left + 200, "was")),
+        line(10, 89, (left, "¶ 2"), (left + 30, "10"), (left + 60, "five"), (left + 260, "typo")),
+    ]
+    rows = _rows(lines, CORRECTION_COLUMNS, True, {9: right, 10: left})
+    assert rows == [
+        [["note"], ["7"], ["one", "two", "three", "four"], ["was"], ["why"]],
+        [["¶ 2"], ["10"], ["five"], [], ["typo"]],
+    ]

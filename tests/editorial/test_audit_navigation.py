@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from functools import cache
 import pytest
 
 from pipeline.build import build_one
+from pipeline.cli import main
 from pipeline.editorial.audit import audit_print, compare_epub
 from pipeline.editorial.audit.report import AuditReport
 from pipeline.inputs import read_inputs
@@ -171,3 +173,30 @@ def test_the_colophon_source_hash_is_checked_once_the_ebook_prints_it():
     assert right.ok and not any("Source SHA-256" in n for n in right.notices)
     wrong = report(b, rewrite(b.epub, "colophon.xhtml", line("0" * 64)))
     assert whats(wrong) == ["the EPUB's colophon gives another “Source SHA-256”"]
+
+
+def test_a_note_moved_to_the_endnotes_and_its_long_emendation_pass(tmp_path, capsys):
+    # A note too tall for any page goes to the print edition's endnotes (long_notes =
+    # "endnotes"); the ebook keeps it in its chapter, so the page-list steps back there. Its
+    # emendation's reading fills most of a page of the editorial note.
+    folder = tmp_path / "endnotes"
+    shutil.copytree(SOURCES / "1973-10-08-soviet-japanese-talks", folder)
+    edition = folder / "edition.toml"
+    edition.write_text(
+        edition.read_text().replace('long_notes = "fail"', 'long_notes = "endnotes"')
+    )
+    long = " ".join(["The talks covered the fisheries, the gas, the coal and the timber."] * 70)
+    with (folder / "errata.toml").open("a", encoding="utf-8") as errata:
+        errata.write(
+            '\n[[fix]]\nid = "long-note"\n'
+            'find = "pp. 8-13 in the original [translator’s note]."\n'
+            f'replace = "pp. 8-13 in the original [translator’s note]. {long}"\n'
+            'reason = "a note too long for its page"\n'
+        )
+    out = tmp_path / "out"
+    assert main(["build", str(folder), "--to", "pdf", "--to", "epub", "--out", str(out)]) == 0
+    capsys.readouterr()
+    status = main(["audit", str(folder), "--out", str(out)])
+    report = capsys.readouterr().out
+    assert status == 0, report
+    assert "generated: endnotes heading" in report

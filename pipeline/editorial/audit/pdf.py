@@ -316,7 +316,11 @@ def _columns(lines: Sequence[BoxLine], labels: Sequence[str]) -> list[float] | N
     for label in labels:
         first = fold(label.split()[0])
         start = next(
-            (w.left for w in words if (not lefts or w.left > lefts[-1]) and fold(w.text) == first),
+            (
+                w.left
+                for w in words
+                if (not lefts or w.left > lefts[-1]) and _opens(fold(w.text), first)
+            ),
             None,
         )
         if start is None:
@@ -333,6 +337,14 @@ def _columns(lines: Sequence[BoxLine], labels: Sequence[str]) -> list[float] | N
         if fold(_cell_text([w.text for w in column])) != fold(label):
             return None
     return lefts
+
+
+def _opens(word: str, first: str) -> bool:
+    """Whether a head's word opens a label whose first word is `first`: that word, or its
+    start hyphenated at the line end ("Reas-" of "Reason" in a narrow column)."""
+    if word.endswith(HYPHEN_BREAK):
+        return len(word) > 2 and first.startswith(word[:-1])
+    return word == first
 
 
 def _head(lines: Sequence[BoxLine], at: int, labels: Sequence[str]) -> tuple[int, list[float]]:
@@ -358,16 +370,20 @@ def _cells(line: BoxLine, lefts: Sequence[float]) -> list[list[str]]:
 
 
 def _rows(
-    lines: Sequence[BoxLine], labels: Sequence[str], by_spacing: bool
+    lines: Sequence[BoxLine],
+    labels: Sequence[str],
+    by_spacing: bool,
+    margins: Mapping[int, float],
 ) -> list[list[list[str]]]:
     """Group a list's lines into rows of cells, each cell the texts of its lines. The head row
-    gives the columns, again on each page it is repeated on (a left page has other margins).
-    `by_spacing`: a row starts where the step from the line before is larger than within a
-    cell (the corrections' cells are padded); else where the first column has words."""
+    gives the columns, as offsets from the page's left margin (`margins`: a left page has other
+    margins than a right one), again on each page it is repeated on. `by_spacing`: a row starts
+    where the step from the line before is larger than within a cell (the corrections' cells
+    are padded); else where the first column has words."""
     height = sorted(w.bottom - w.top for line in lines for w in line.words)
     step = ROW_STEP * height[len(height) // 2] if height else 0.0
     rows: list[list[list[str]]] = []
-    lefts: list[float] | None = None
+    offsets: list[float] | None = None
     previous: BoxLine | None = None
     skip = 0
     for index, line in enumerate(lines):
@@ -376,15 +392,21 @@ def _rows(
             continue
         size, head = _head(lines, index, labels)
         if size:
-            lefts, previous, skip = head, None, size - 1
+            offsets, skip = [left - margins[line.page] for left in head], size - 1
             continue
-        if lefts is None:
+        if offsets is None:
             continue
+        lefts = [margins[line.page] + offset for offset in offsets]
         cells = _cells(line, lefts)
-        if by_spacing:
-            new = previous is None or line.page != previous.page or line.top - previous.top > step
+        if not rows or previous is None:
+            new = True
+        elif line.page != previous.page:
+            # A row taller than a page goes on below the head repeated on the next one.
+            new = bool(cells[0])
+        elif by_spacing:
+            new = line.top - previous.top > step
         else:
-            new = bool(cells[0]) or not rows
+            new = bool(cells[0])
         if new:
             rows.append([[] for _ in lefts])
         for column, words in enumerate(cells):
@@ -431,6 +453,9 @@ def read_note(
 ) -> PrintedNote:
     """The editorial note as this PDF prints it: policy, lists and their rows, classes."""
     lines = note_lines(pdf_bytes, first_page, running, taken)
+    margins: dict[int, float] = {}
+    for line in lines:
+        margins[line.page] = min(line.words[0].left, margins.get(line.page, line.words[0].left))
     headings = {fold(h) for _, h, _ in SECTIONS} | {fold(REGULARISED_HEADING)}
     parts: list[tuple[str, list[BoxLine]]] = [("", [])]
     for line in lines:
@@ -449,9 +474,9 @@ def read_note(
     for heading, body in parts[1:]:
         at = f"PDF page {body[0].page if body else first_page}, “{heading}”"
         if fold(heading) == fold(REGULARISED_HEADING):
-            classes.extend(_read_classes(body, at))
+            classes.extend(_read_classes(body, at, margins))
         else:
-            sections.append(_read_section(heading, body, at))
+            sections.append(_read_section(heading, body, at, margins))
     return PrintedNote((policy,), tuple(sections), tuple(classes), empty, where)
 
 
@@ -463,10 +488,12 @@ def _intro(lines: Sequence[BoxLine], labels: Sequence[str]) -> tuple[list[BoxLin
     return list(lines), []
 
 
-def _read_section(heading: str, lines: Sequence[BoxLine], at: str) -> PrintedSection:
+def _read_section(
+    heading: str, lines: Sequence[BoxLine], at: str, margins: Mapping[int, float]
+) -> PrintedSection:
     intro, body = _intro(lines, CORRECTION_COLUMNS)
     rows: list[Row] = []
-    for cells in _rows(body, CORRECTION_COLUMNS, by_spacing=True):
+    for cells in _rows(body, CORRECTION_COLUMNS, True, margins):
         place, page, reading, source, remarks = cells
         rows.append(
             Row(
@@ -481,13 +508,15 @@ def _read_section(heading: str, lines: Sequence[BoxLine], at: str) -> PrintedSec
     return PrintedSection(heading, _cell_text([ln.text for ln in intro]), tuple(rows), at)
 
 
-def _read_classes(lines: Sequence[BoxLine], at: str) -> list[PrintedClass]:
+def _read_classes(
+    lines: Sequence[BoxLine], at: str, margins: Mapping[int, float]
+) -> list[PrintedClass]:
     _, body = _intro(lines, CLASS_COLUMNS)
     return [
         PrintedClass(
             _cell_text(name), _cell_text(text), _cell_text(count), f"{at}, {_cell_text(name)}"
         )
-        for name, text, count in _rows(body, CLASS_COLUMNS, by_spacing=False)
+        for name, text, count in _rows(body, CLASS_COLUMNS, False, margins)
     ]
 
 
