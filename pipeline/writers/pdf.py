@@ -35,9 +35,7 @@ from pipeline.model import (
     Intervention,
     Note,
     Session,
-    all_inlines,
     inline_text,
-    interventions,
     note_refs,
 )
 from pipeline.writers.editorial import (
@@ -91,19 +89,28 @@ def words_anchor(correction_id: str) -> str:
     return "words-" + re.sub(r"[^A-Za-z0-9_.-]", "-", correction_id)
 
 
-def _anchored(node: Intervention, words: Markup) -> Markup:
-    return Markup('<span id="{}">{}</span>').format(
-        words_anchor(node.correction), editors_marks(node, words)
-    )
+class _Anchors:
+    """Prints an entry's words with their anchor, and remembers which entries it printed: the
+    words of one the edition does not print (the source's title line, replaced by the
+    edition's title; a heading whose hours were put back) have no anchor to point at."""
+
+    def __init__(self) -> None:
+        self.printed: set[str] = set()
+
+    def __call__(self, node: Intervention, words: Markup) -> Markup:
+        self.printed.add(node.correction)
+        return Markup('<span id="{}">{}</span>').format(
+            words_anchor(node.correction), editors_marks(node, words)
+        )
 
 
-def _note_calls(doc: Document, lang: str, endnotes: frozenset[int]) -> NoteCall:
+def _note_calls(doc: Document, lang: str, endnotes: frozenset[int], anchored: _Anchors) -> NoteCall:
     """How a note call prints: the whole note floated to the page foot, or a link to an endnote."""
     notes = {note.number: note for note in doc.notes}
     placed: set[int] = set()
 
     def note_body(note: Note) -> Markup:
-        paragraphs = [render_inlines(p, plain_call, _anchored) for p in note.paragraphs]
+        paragraphs = [render_inlines(p, plain_call, anchored) for p in note.paragraphs]
         # A float:footnote box takes block children: later paragraphs start a new line.
         rest = Markup("").join(
             Markup('<span class="note-paragraph">{}</span>').format(p) for p in paragraphs[1:]
@@ -134,13 +141,12 @@ def _note_calls(doc: Document, lang: str, endnotes: frozenset[int]) -> NoteCall:
     return call
 
 
-def _heading_markup(content: Inlines, label: str, call: NoteCall) -> Markup:
-    markup = render_inlines(content, call, _anchored)
+def _heading_markup(content: Inlines, label: str, call: NoteCall, anchored: _Anchors) -> Markup:
     if label != inline_text(content).strip():
-        # Hours restored by session_label: keep the heading's own note calls after them.
-        calls = Markup("").join(call(n) for n in note_refs(content))
-        markup = escape(label) + calls
-    return markup
+        # Hours restored by session_label: keep the heading's own note calls after them. (The
+        # heading is not rendered first: that would place its notes in markup thrown away.)
+        return escape(label) + Markup("").join(call(n) for n in note_refs(content))
+    return render_inlines(content, call, anchored)
 
 
 def _title_markup(doc: Document, title: str, call: NoteCall) -> Markup:
@@ -150,11 +156,12 @@ def _title_markup(doc: Document, title: str, call: NoteCall) -> Markup:
     return escape(title) + calls
 
 
-def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, object]:
+def _editorial_note(
+    doc: Document, known_ids: frozenset[str], anchored: frozenset[str]
+) -> dict[str, object]:
     """The editorial note's values: the shared policy and apparatus (writers/editorial.py),
     each entry with its place, the id the page column points at, and both readings."""
     note = apparatus(doc)
-    anchored = {node.correction for c in all_inlines(doc) for node in interventions(c)}
 
     def target(c: Correction) -> str:
         if c.id in anchored:
@@ -201,24 +208,25 @@ def _environment() -> Environment:
 def print_html(doc: Document, ctx: Context, endnotes: frozenset[int] = frozenset()) -> str:
     """The print edition's HTML; the notes numbered in `endnotes` go to the back, not the foot."""
     lang = doc.meta.language or "en"
-    call = _note_calls(doc, lang, endnotes)
+    anchored = _Anchors()
+    call = _note_calls(doc, lang, endnotes, anchored)
     title = doc.meta.title or inline_text(doc.header.title).strip()
     # Rendering order is reading order: the title block's notes come before the record's.
     title_html = _title_markup(doc, title, call)
     dateline_html = (
-        render_inlines(doc.header.dateline, call, _anchored) if doc.header.dateline else ""
+        render_inlines(doc.header.dateline, call, anchored) if doc.header.dateline else ""
     )
-    header_blocks = [render_block(block, call, _anchored) for block in doc.header.blocks]
+    header_blocks = [render_block(block, call, anchored) for block in doc.header.blocks]
     sessions = []
     for session in doc.sessions:
         label = session_label(session)
-        heading_html = _heading_markup(session.heading, label, call) if label else ""
+        heading_html = _heading_markup(session.heading, label, call, anchored) if label else ""
         sessions.append(
             {
                 "id": session.id,
                 "label": label,
                 "heading_html": heading_html,
-                "blocks": [render_block(block, call, _anchored) for block in session.blocks],
+                "blocks": [render_block(block, call, anchored) for block in session.blocks],
             }
         )
     endnote_items = [
@@ -227,7 +235,7 @@ def print_html(doc: Document, ctx: Context, endnotes: frozenset[int] = frozenset
             "call_id": note_call_id(note),
             "number": note.number,
             "paragraphs": [
-                render_inlines(p, lambda n: Markup("<sup>{}</sup>").format(n), _anchored)
+                render_inlines(p, lambda n: Markup("<sup>{}</sup>").format(n), anchored)
                 for p in note.paragraphs
             ],
         }
@@ -256,7 +264,7 @@ def print_html(doc: Document, ctx: Context, endnotes: frozenset[int] = frozenset
             header_blocks=header_blocks,
             sessions=sessions,
             endnotes=endnote_items,
-            editorial=_editorial_note(doc, known_ids),
+            editorial=_editorial_note(doc, known_ids, frozenset(anchored.printed)),
         )
     )
 

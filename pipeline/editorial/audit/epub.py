@@ -151,7 +151,24 @@ def compare_epub(
     expected = expected_words(doc, source_text, source_name, keep_no_break=True, hours="{}")
     book = read_book(epub_bytes)
     rendered, asides, extra_asides = _record(book, tally)
-    for number, words in expected.notes.items():
+    _check_notes(expected.notes, asides, extra_asides, tally)
+    body = title_block(expected, rendered, tally) + expected.body
+    compare_words(body, rendered, "EPUB", tally)
+    _check_editorial(book, doc, errata, errata_name, counts, tally)
+    check_nav(book, tally, print_pages)
+    check_colophon(book, doc, tally)
+    checked = f"model → EPUB: {len(rendered)} words in {len(book.spine)} spine items"
+    return tally.report(checked, len(rendered))
+
+
+def _check_notes(
+    notes: Mapping[int, list[Word]],
+    asides: dict[int, list[Word]],
+    extra: list[tuple[str, list[Word]]],
+    tally: Tally,
+) -> None:
+    """Each note of the model is one footnote aside, whole; no aside is there that no note is."""
+    for number, words in notes.items():
         got = asides.pop(number, None)
         if got is not None and [w.text for w in got] == [w.text for w in words]:
             tally.add("generated: note marker")
@@ -169,9 +186,8 @@ def compare_epub(
             )
             continue
         note_alterations(tally, number, "EPUB", words, got)
-    for number, got in asides.items():
-        extra_asides.append((f"note {number}", got))
-    for name, got in extra_asides:
+    extra = [*extra, *((f"note {number}", got) for number, got in asides.items())]
+    for name, got in extra:
         tally.problem(
             "a footnote in the EPUB that the model does not have",
             "(none)",
@@ -179,13 +195,6 @@ def compare_epub(
             "",
             context(got, 0, len(got)),
         )
-    body = title_block(expected, rendered, tally) + expected.body
-    compare_words(body, rendered, "EPUB", tally)
-    _check_editorial(book, doc, errata, errata_name, counts, tally)
-    check_nav(book, tally, print_pages)
-    check_colophon(book, doc, tally)
-    checked = f"model → EPUB: {len(rendered)} words in {len(book.spine)} spine items"
-    return tally.report(checked, len(rendered))
 
 
 # --- the editorial note -------------------------------------------------------------------------
