@@ -58,6 +58,7 @@ class BatchRequest:
     jobs: int = 1
     force: bool = False
     cluster: str | None = None
+    tei_profile: str = "generic"
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +218,7 @@ def plan(
             document=folder.name,
             inputs=inputs,
             out_dir=request.out_root / inputs.id,
-            fingerprint=input_fingerprint(inputs, request.paper, code),
+            fingerprint=input_fingerprint(inputs, request.paper, code, request.tei_profile),
         )
         conflict = owner_conflict(job)
         if conflict:
@@ -229,7 +230,9 @@ def plan(
     return jobs, failed, skipped
 
 
-def plan_one(path: Path, paper: str | None, out_dir: Path | None = None) -> Job:
+def plan_one(
+    path: Path, paper: str | None, out_dir: Path | None = None, tei_profile: str = "generic"
+) -> Job:
     """The job of one document given on the command line (`output/<id>/` unless `out_dir`)."""
     from pipeline.context import PROJECT_ROOT
 
@@ -239,7 +242,7 @@ def plan_one(path: Path, paper: str | None, out_dir: Path | None = None) -> Job:
         document=document,
         inputs=inputs,
         out_dir=out_dir or PROJECT_ROOT / "output" / inputs.id,
-        fingerprint=input_fingerprint(inputs, paper, code_fingerprint()),
+        fingerprint=input_fingerprint(inputs, paper, code_fingerprint(), tei_profile),
     )
     conflict = owner_conflict(job)
     if conflict:
@@ -298,8 +301,8 @@ def _warm_worker() -> None:
     import pipeline.writers.pdf  # noqa: F401
 
 
-def _build(job: Job, formats: tuple[str, ...], paper: str | None) -> Edition:
-    return build_one(job.inputs, formats, paper)
+def _build(job: Job, formats: tuple[str, ...], paper: str | None, tei_profile: str) -> Edition:
+    return build_one(job.inputs, formats, paper, tei_profile)
 
 
 def run_inline(jobs: Sequence[Job], request: BatchRequest, started: Started) -> Iterator[Result]:
@@ -307,7 +310,7 @@ def run_inline(jobs: Sequence[Job], request: BatchRequest, started: Started) -> 
     for job in jobs:
         started(job)
         try:
-            yield job, _build(job, request.formats, request.paper)
+            yield job, _build(job, request.formats, request.paper, request.tei_profile)
         except Exception as error:  # this document's outcome; the others go on
             yield job, error
 
@@ -341,7 +344,10 @@ def _pool_round(
             while queue and len(in_flight) < workers:
                 job = queue.pop(0)
                 started(job)
-                in_flight[pool.submit(_build, job, request.formats, request.paper)] = job
+                future = pool.submit(
+                    _build, job, request.formats, request.paper, request.tei_profile
+                )
+                in_flight[future] = job
             done, _ = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
             _STOP.raise_if_asked()
             for future in done:
@@ -394,6 +400,7 @@ def run_cluster(jobs: Sequence[Job], request: BatchRequest, started: Started) ->
                 job.inputs,
                 request.formats,
                 request.paper,
+                request.tei_profile,
                 key=f"edition-{job.inputs.id}-{job.fingerprint[:16]}",
                 pure=False,
             )
