@@ -82,6 +82,7 @@ def test_the_table_names_every_dependency_the_issue_lists_once():
         "vendored fonts",
         "Java",
         "poppler",
+        "jing",
         "Chromium",
         "Node.js",
         "npm",
