@@ -231,13 +231,18 @@ def entry_sentence(doc: Document, correction: Correction) -> str:
     sentence = f"{correction_place(doc, correction)}: {_what(correction)}"
     sentence += f" ({reason.rstrip('.')})." if reason else "."
     if correction.note:
-        sentence += f" {correction.note}"
+        sentence += f" {_stop(correction.note)}"
     decided = ", ".join(part for part in (correction.by, correction.date) if part)
     if decided:
-        sentence += f" Decided by {decided}." if correction.by else f" Decided {decided}."
+        sentence += f" Decided by {_stop(decided)}" if correction.by else f" Decided {decided}."
     if correction.status != "accepted":
         sentence += f" Status: {correction.status}."
     return sentence
+
+
+def _stop(text: str) -> str:
+    """The text as a sentence: a full stop at its end unless it has one ("A. B.")."""
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 # --- blocks --------------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def list_type(label: str) -> str:
 
 
 def write_frus(doc: Document, ctx: Context) -> bytes:
-    plan = make_plan(doc, frus_person_id, lambda n: f"{DOCUMENT_ID}fn{n}")
+    plan = make_plan(doc, frus_person_id, lambda note: f"{DOCUMENT_ID}fn{note.number}")
     scope = Scope(
         marks=Marks(_editorial, _intervention),
         corrections=plan.corrections,
@@ -158,7 +158,7 @@ def _header(doc: Document, ctx: Context, plan: Plan, scope: Scope) -> Element:
         child(titles, "editor", {"role": "errata", "xml:id": xml_id}, by)
     publication = child(file_desc, "publicationStmt")
     child(publication, "publisher", text=meta.publisher)
-    published = iso_date(meta.published)
+    published = iso_date(meta.published or meta.modified)
     if published:
         attrs = {"type": "publication-date", "calendar": "gregorian", "when": published}
         child(publication, "date", attrs, published)
@@ -223,11 +223,12 @@ def _encoding_description(parent: Element, doc: Document, scope: Scope) -> None:
             add_text(paragraph, " ")
             child(paragraph, "date", {"when": day}, day)
     child(decl, "p", text=brackets)
-    rules = child(
-        child(decl, "p", text=f"{typography} The house rules, with their counts:"), "list"
-    )
-    for rule in doc.typography:
-        child(rules, "item", {"n": rule.name}, f"{rule.name}: {rule.why} ({rule.count})")
+    counted = child(decl, "p", text=typography)
+    if doc.typography:
+        add_text(counted, " The house rules, with their counts:")
+        rules = child(counted, "list")
+        for rule in doc.typography:
+            child(rules, "item", {"n": rule.name}, f"{rule.name}: {rule.why} ({rule.count})")
     child(decl, "p", text=f"{numbering} The number of a paragraph is its @n.")
 
 
@@ -258,11 +259,9 @@ def _text(doc: Document, plan: Plan, scope: Scope) -> Element:
         _session(document, session, plan, scope)
     unplaced = scope.notes.unplaced()
     if unplaced:
-        log.warning(
-            "notes %s are never called; written after the text", [n.number for n in unplaced]
-        )
-        paragraph = child(document, "p")
+        paragraph = child(child(text, "back"), "p")
         for note in unplaced:
+            log.warning("note %d is never called; written in the back matter", note.number)
             scope.notes.call(paragraph, note.number, scope, inside_note=False)
     return text
 
@@ -292,6 +291,8 @@ def _header_fields(parent: Element, blocks: tuple[Block, ...], plan: Plan, scope
     a field with its own value ("Subject: …") is a list of one item; anything else a `p`."""
     group: Element | None = None
     for block in blocks:
+        if isinstance(block, Field) and list_type(block.label) and block.content:
+            group = None  # "Subject: …" after a caption's fields is a list of its own
         if isinstance(block, Field) and not block.content:
             group = child(parent, "list", {"type": list_type(block.label)})
             head = child(group, "head")

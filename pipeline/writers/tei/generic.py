@@ -82,7 +82,7 @@ XML_MODEL = (
 
 
 def write_generic(doc: Document, ctx: Context) -> bytes:
-    plan = make_plan(doc, _speaker_id, lambda n: f"note-{n}")
+    plan = make_plan(doc, _speaker_id, lambda note: note.id or f"note-{note.number}")
     scope = Scope(
         marks=Marks(_editorial, _intervention, {"place": "foot"}),
         corrections=plan.corrections,
@@ -180,7 +180,7 @@ def _edition_statement(parent: Element, doc: Document, plan: Plan) -> None:
         text="Electronic edition in TEI P5, of the same text as the print (PDF) and ebook "
         "(EPUB) editions",
     )
-    published = iso_date(doc.meta.published)
+    published = iso_date(doc.meta.published or doc.meta.modified)
     if published:
         add_text(edition, ", ")
         child(edition, "date", {"when": published}, published)
@@ -196,7 +196,7 @@ def _publication_statement(parent: Element, doc: Document) -> None:
     # An unnamed publisher stays unnamed: the element says only that there is one.
     child(statement, "publisher", text=meta.publisher)
     child(statement, "idno", {"type": "URI"}, epub_identifier(meta))
-    published = iso_date(meta.published)
+    published = iso_date(meta.published or meta.modified)
     if published:
         child(statement, "date", {"when": published}, published)
     if meta.rights:
@@ -241,14 +241,15 @@ def _encoding_description(parent: Element, doc: Document, scope: Scope) -> None:
         child(correction, "p", attrs, entry_sentence(doc, entry))
     normalization = child(decl, "normalization", {"method": "silent"})
     child(normalization, "p", text=typography)
-    counted = child(
-        normalization,
-        "p",
-        text="The house typography rules, with how often each changed this text:",
-    )
-    rules = child(counted, "list", {"type": "typography"})
-    for rule in doc.typography:
-        child(rules, "item", {"n": rule.name}, f"{rule.name}: {rule.why} ({rule.count})")
+    if doc.typography:
+        counted = child(
+            normalization,
+            "p",
+            text="The house typography rules, with how often each changed this text:",
+        )
+        rules = child(counted, "list", {"type": "typography"})
+        for rule in doc.typography:
+            child(rules, "item", {"n": rule.name}, f"{rule.name}: {rule.why} ({rule.count})")
     refs = child(description, "refsDecl")
     child(refs, "p", text=f"{numbering} The number of a paragraph is its @n.")
     if doc.regularisation_classes:

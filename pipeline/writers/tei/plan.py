@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.model import Correction, Document
+from pipeline.model import Correction, Document, Note
 from pipeline.writers.tei.common import Responsibility, Speaker, responsibility, speakers
 from pipeline.writers.tei.elements import Ids, slug
 
@@ -28,15 +28,13 @@ class Plan:
 def make_plan(
     doc: Document,
     speaker_id: Callable[[str, Ids], str],
-    note_id: Callable[[int], str],
+    note_id: Callable[[Note], str],
 ) -> Plan:
-    """`speaker_id(identity, ids)` and `note_id(number)` are the profile's naming."""
+    """`speaker_id(identity, ids)` and `note_id(note)` are the profile's naming."""
     ids = Ids()
     decided = responsibility(doc.corrections, ids)
     people = speakers(doc, lambda identity: speaker_id(identity, ids))
-    notes = {
-        note.number: ids.claim(note_id(note.number), f"note-{note.number}") for note in doc.notes
-    }
+    notes = {note.number: ids.claim(note_id(note), f"note-{note.number}") for note in doc.notes}
     # Every errata entry is marked where it stands: generic, by its TEI element; FRUS, by a seg.
     marks = {c.id: ids.claim(f"c-{slug(c.id)}", "c") for c in doc.corrections}
     return Plan(ids, people, decided, notes, marks, {c.id: c for c in doc.corrections})

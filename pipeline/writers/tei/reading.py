@@ -1,6 +1,7 @@
 """Turn a TEI file back into the words it gives a reader, and compare them with the editions'.
 
     tei_words(xml_bytes) -> TeiWords(body, notes)
+    element_words(element) -> "Subject: Fisheries3"
     round_trip_problems(doc, xml_bytes) -> tuple[str, ...]
 
 The words of the `text` element as an archive would extract them: the edition's readings
@@ -68,6 +69,13 @@ def tei_words(xml: bytes) -> TeiWords:
     out: list[str] = []
     _walk(text, out, notes)
     return TeiWords("".join(out).split(), notes)
+
+
+def element_words(node: Element) -> str:
+    """The words of one element as `tei_words` reads them (notes as their numbers), joined."""
+    out: list[str] = []
+    _content(node, out, {})
+    return " ".join("".join(out).split())
 
 
 def _walk(node: Element, out: list[str], notes: dict[int, list[str]]) -> None:
