@@ -200,6 +200,10 @@ def _source_description(parent: Element, doc: Document, ctx: Context) -> None:
     child(transcription, "idno", {"type": "SHA-256"}, doc.source_sha256)
 
 
+BRACKETS = (
+    "Square brackets and […] are the source’s or its editors’, kept as characters as FRUS keeps "
+    'them; the editors’ own words are not bracketed but marked (seg type="intervention").'
+)
 _MARKUP = (
     "FRUS’s schema has no choice, sic, corr, reg, orig or supplied: the text gives the "
     'edition’s readings, the place of each decision is a seg type="intervention" (its kind '
@@ -209,7 +213,8 @@ _MARKUP = (
 
 
 def _encoding_description(parent: Element, doc: Document, scope: Scope) -> None:
-    what_was_done, brackets, typography, numbering = policy_paragraphs(doc)
+    # The editions' sentence on brackets speaks of their ⟨ ⟩; the file's own says what it does.
+    what_was_done, _, typography, numbering = policy_paragraphs(doc)
     decl = child(child(parent, "encodingDesc"), "editorialDecl")
     correction = child(decl, "correction", {"method": "silent"})
     child(correction, "p", text=what_was_done)
@@ -222,7 +227,7 @@ def _encoding_description(parent: Element, doc: Document, scope: Scope) -> None:
         if day:
             add_text(paragraph, " ")
             child(paragraph, "date", {"when": day}, day)
-    child(decl, "p", text=brackets)
+    child(decl, "p", text=BRACKETS)
     counted = child(decl, "p", text=typography)
     if doc.typography:
         add_text(counted, " The house rules, with their counts:")

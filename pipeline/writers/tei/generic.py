@@ -229,13 +229,14 @@ def _source_description(parent: Element, doc: Document, ctx: Context) -> None:
 
 
 def _encoding_description(parent: Element, doc: Document, scope: Scope) -> None:
-    what_was_done, brackets, typography, numbering = policy_paragraphs(doc)
+    # The editions' sentence on brackets speaks of their ⟨ ⟩; the file's own says what it does.
+    what_was_done, _, typography, numbering = policy_paragraphs(doc)
     description = child(parent, "encodingDesc")
     decl = child(description, "editorialDecl")
     correction = child(decl, "correction", {"method": "markup"})
     child(correction, "p", text=what_was_done)
     child(correction, "p", text=_markup_sentence(doc))
-    child(correction, "p", text=brackets)
+    child(correction, "p", text=_brackets_sentence(doc))
     for entry in doc.corrections:
         attrs = {"n": entry.id, "corresp": scope.mark_pointer(entry)}
         child(correction, "p", attrs, entry_sentence(doc, entry))
@@ -267,6 +268,16 @@ _MARKUP = (
     ("sic", "an error kept as the source has it as sic (the editions add ⟨sic⟩)"),
     ("keep", "a reading considered and kept as the source has it as orig"),
 )
+
+
+def _brackets_sentence(doc: Document) -> str:
+    sentence = (
+        "Square brackets and […] are the source’s or its editors’, kept as characters in "
+        'seg type="editorial"'
+    )
+    if any(c.kind in ("supply", "sic") for c in doc.corrections):
+        sentence += "; the editors’ own words are not bracketed but marked (supplied, sic)"
+    return sentence + "."
 
 
 def _markup_sentence(doc: Document) -> str:
