@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from typing import TypeAlias
 
 from lxml import etree
 
@@ -23,8 +24,8 @@ FRUS_NS = "http://history.state.gov/frus/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 NAMESPACES = {"frus": FRUS_NS, "xml": XML_NS}
 
-Element = etree._Element
-Attrs = Mapping[str, str | None]
+Element: TypeAlias = etree._Element
+Attrs: TypeAlias = Mapping[str, str | None]
 
 # Elements whose content model is elements only: indenting them cannot change a word. Every
 # other element (p, head, note, item, speaker, title, …) is mixed content and is never touched.
@@ -89,7 +90,9 @@ def _attribute(name: str) -> str:
 
 def document_element(name: str, extra_namespaces: Mapping[str, str] | None = None) -> Element:
     """The document element, declaring TEI as the default namespace (and `extra_namespaces`)."""
-    return etree.Element(qualified(name), nsmap={None: TEI_NS, **(extra_namespaces or {})})
+    namespaces: dict[str | None, str] = {None: TEI_NS}
+    namespaces.update(extra_namespaces or {})
+    return etree.Element(qualified(name), nsmap=namespaces)
 
 
 def element(name: str, attrs: Attrs | None = None, text: str = "") -> Element:

@@ -397,7 +397,8 @@ def _session(body: Element, session: Session, number: int, plan: Plan, scope: Sc
 def _blocks(div: Element, blocks: tuple[Block, ...], plan: Plan, scope: Scope) -> None:
     """The session's blocks: a subheading opens a nested division; a turn opens an `sp` that
     the speaker's next paragraphs join; closing lines at the end go into a `closer`."""
-    container, speech, speaking = div, None, None
+    container, speech = div, None
+    speaking: Turn | Paragraph | None = None
     closers = len(blocks) - trailing_closings(blocks)
     for index, (block, n) in enumerate(numbered(blocks)):
         match block:

@@ -26,8 +26,10 @@ def write_heading(head: Element, session: Session, scope: Scope) -> None:
     content, time = session.heading, session.time
     wrapped = False
     for node in content:
-        span = find_hours(node.text, time) if time and isinstance(node, Text) else None
-        if span is None or wrapped:
+        span = None
+        if time is not None and isinstance(node, Text) and not wrapped:
+            span = find_hours(node.text, time)
+        if time is None or span is None or not isinstance(node, Text):
             write_inlines(head, (node,), scope)
             continue
         start, end = span
