@@ -461,7 +461,9 @@ def test_valid_against_tei_all(tmp_path, docs, sink, kinds):
     variants = {
         "sink": sink,
         "kinds": kinds,
-        "no-date": write_tei(docs.kitchen_sink(date="", modified="", subtitle=""), CTX),
+        "no-date": write_tei(
+            docs.kitchen_sink(date="", modified="", subtitle="", language=""), CTX
+        ),
         "empty": write_tei(
             Document(meta=Meta(id="empty", title=""), header=Header(title=()), sessions=()), CTX
         ),

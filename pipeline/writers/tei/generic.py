@@ -301,15 +301,14 @@ def _profile_description(parent: Element, doc: Document, plan: Plan) -> None:
     when = iso_date(meta.date)
     if when:
         child(child(description, "creation"), "date", {"when": when}, meta.dateline or when)
-    languages = child(description, "langUsage")
-    child(languages, "language", {"ident": meta.language}, "the edition’s text")
+    used = [(meta.language, "the edition’s text")]
     if meta.original_language and meta.original_language != meta.language:
-        child(
-            languages,
-            "language",
-            {"ident": meta.original_language},
-            "the language the record was made in",
-        )
+        used.append((meta.original_language, "the language the record was made in"))
+    used = [(tag, what) for tag, what in used if tag]  # @ident is required: no tag, no entry
+    if used:
+        languages = child(description, "langUsage")
+        for tag, what in used:
+            child(languages, "language", {"ident": tag}, what)
     if plan.speakers:
         people = child(child(description, "particDesc"), "listPerson")
         for speaker in plan.speakers.values():
