@@ -11,7 +11,10 @@ the report's held-out numbers.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,7 +31,7 @@ from pipeline.writers.tei import PROFILE_NAMES, write_tei
 from pipeline.writers.tei.elements import TEI_NS
 from pipeline.writers.tei.reading import element_words, round_trip_problems, tei_words
 from pipeline.writers.tei.validate import schema_errors
-from tests.conftest import DOCUMENTS, FIXTURES, export
+from tests.conftest import DOCUMENTS, FIXTURES, ROOT, export
 
 NS = {"t": TEI_NS}
 PANAMA = next(d for d in DOCUMENTS if d.name == "1974-04-23-us-panama-memcon")
@@ -208,6 +211,27 @@ def test_same_bytes_on_rebuild_and_from_another_folder(tmp_path):
         again = build_one(read_inputs(PANAMA), ("tei",), None, profile).files
         moved = build_one(read_inputs(copy), ("tei",), None, profile).files
         assert first == again == moved
+
+
+def test_same_bytes_whatever_the_hash_seed(tmp_path):
+    """Nothing in the file depends on set or dict order that a hash seed changes."""
+    script = (
+        "import sys; from pipeline.build import build_one; from pipeline.inputs import read_inputs;"
+        f"e = build_one(read_inputs({str(PANAMA)!r}), ('tei',), None, sys.argv[1]);"
+        "sys.stdout.buffer.write(next(iter(e.files.values())))"
+    )
+    for profile in PROFILE_NAMES:
+        outputs = {
+            subprocess.run(
+                [sys.executable, "-c", script, profile],
+                capture_output=True,
+                check=True,
+                cwd=ROOT,
+                env={**os.environ, "PYTHONHASHSEED": seed},
+            ).stdout
+            for seed in ("0", "1", "4242")
+        }
+        assert len(outputs) == 1 and next(iter(outputs)).startswith(b"<?xml")
 
 
 def test_the_identifier_is_the_epubs():

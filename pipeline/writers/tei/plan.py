@@ -1,7 +1,7 @@
 """Turn a Document into the identifiers and lookups one TEI file is written with.
 
-Both profiles claim their xml:id values here, before writing, in one order (people behind the
-errata, speakers, notes, interventions), so the same document always gets the same ids and no
+Both profiles claim their xml:id values here, before writing, in one order (regularisation
+classes, people behind the errata, speakers, notes, interventions), so the same document always gets the same ids and no
 id is used twice; block ids are claimed as the blocks are written (`Plan.ids`).
 """
 
@@ -32,6 +32,10 @@ def make_plan(
 ) -> Plan:
     """`speaker_id(identity, ids)` and `note_id(note)` are the profile's naming."""
     ids = Ids()
+    # First, so that they are always "regularisation" and "reg-<class>", which reg@ana points to.
+    ids.claim("regularisation", "regularisation")
+    for name, _ in doc.regularisation_classes:
+        ids.claim(f"reg-{slug(name)}", "reg")
     decided = responsibility(doc.corrections, ids)
     people = speakers(doc, lambda identity: speaker_id(identity, ids))
     notes = {note.number: ids.claim(note_id(note), f"note-{note.number}") for note in doc.notes}
