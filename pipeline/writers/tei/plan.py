@@ -1,8 +1,9 @@
 """Turn a Document into the identifiers and lookups one TEI file is written with.
 
 Both profiles claim their xml:id values here, before writing, in one order (regularisation
-classes, people behind the errata, speakers, notes, interventions), so the same document always gets the same ids and no
-id is used twice; block ids are claimed as the blocks are written (`Plan.ids`).
+classes, people behind the errata, speakers, notes, interventions), so the same document always
+gets the same ids and no id is used twice; block ids are claimed as the blocks are written
+(`Plan.ids`).
 """
 
 from __future__ import annotations
