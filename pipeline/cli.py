@@ -21,7 +21,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.build import FORMATS
 from pipeline.context import PAPER_SIZES, PROJECT_ROOT
 from pipeline.errors import PipelineError
 from pipeline.model import (
@@ -36,6 +35,9 @@ from pipeline.model import (
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 70
+# pipeline.build.FORMATS, spelt out so that every command's start does not import the build
+# (importlib.metadata and all); a test holds the two equal.
+FORMATS = ("pdf", "epub", "tei")
 
 
 # --- inspect -----------------------------------------------------------------------------------

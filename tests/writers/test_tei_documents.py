@@ -254,6 +254,13 @@ def test_a_tei_only_build_lays_nothing_out(monkeypatch):
     assert list(edition.files) == [f"{PANAMA.name}.xml"]
 
 
+def test_the_command_line_offers_every_format():
+    import pipeline.build
+    import pipeline.cli
+
+    assert pipeline.cli.FORMATS == pipeline.build.FORMATS
+
+
 def test_build_to_tei_writes_the_xml_and_its_stamp(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(PANAMA), "--to", "tei", "--out", str(out)]) == 0
