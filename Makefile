@@ -19,7 +19,7 @@ SOURCE_FILES := $(shell find sources -type f 2>/dev/null)
 MAKE_JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 BUILD_ALL = $(PY) -m pipeline build --all $(if $(MAKE_JOBS),-j $(MAKE_JOBS)) $(if $(PAPER),--paper $(PAPER))
 
-.PHONY: all editions setup test doctor pdf epub check proof audit inspect suggest bench lint clean
+.PHONY: all editions setup test doctor pdf epub tei check proof audit inspect suggest bench lint clean
 
 all: editions
 
@@ -66,6 +66,12 @@ pdf: output/.paper | $(STAMP)
 
 epub: output/.paper | $(STAMP)
 	$(BUILD_ALL) --to epub
+
+# The TEI P5 file of every document, output/<id>/<id>.xml (no layout). `make tei TEI_PROFILE=frus`
+# writes it in the shape of the Office of the Historian's FRUS files instead.
+TEI_PROFILE ?= generic
+tei: | $(STAMP)
+	$(BUILD_ALL) --to tei --tei-profile $(TEI_PROFILE)
 
 # Page images of the first pages of each PDF, for a look without a PDF viewer.
 proof: editions

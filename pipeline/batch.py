@@ -59,6 +59,7 @@ class BatchRequest:
     force: bool = False
     cluster: str | None = None
     release: bool = False  # refuse errata entries still `proposed` (checked before any skip)
+    tei_profile: str = "generic"
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +222,7 @@ def plan(
             document=folder.name,
             inputs=inputs,
             out_dir=request.out_root / inputs.id,
-            fingerprint=input_fingerprint(inputs, request.paper, code),
+            fingerprint=input_fingerprint(inputs, request.paper, code, request.tei_profile),
         )
         conflict = owner_conflict(job)
         if conflict:
@@ -246,7 +247,12 @@ def check_release_inputs(inputs: DocumentInputs) -> None:
 
 
 def plan_one(
-    path: Path, paper: str | None, out_dir: Path | None = None, *, release: bool = False
+    path: Path,
+    paper: str | None,
+    out_dir: Path | None = None,
+    tei_profile: str = "generic",
+    *,
+    release: bool = False,
 ) -> Job:
     """The job of one document given on the command line (`output/<id>/` unless `out_dir`)."""
     from pipeline.context import PROJECT_ROOT
@@ -259,7 +265,7 @@ def plan_one(
         document=document,
         inputs=inputs,
         out_dir=out_dir or PROJECT_ROOT / "output" / inputs.id,
-        fingerprint=input_fingerprint(inputs, paper, code_fingerprint()),
+        fingerprint=input_fingerprint(inputs, paper, code_fingerprint(), tei_profile),
     )
     conflict = owner_conflict(job)
     if conflict:
@@ -318,8 +324,8 @@ def _warm_worker() -> None:
     import pipeline.writers.pdf  # noqa: F401
 
 
-def _build(job: Job, formats: tuple[str, ...], paper: str | None) -> Edition:
-    return build_one(job.inputs, formats, paper)
+def _build(job: Job, formats: tuple[str, ...], paper: str | None, tei_profile: str) -> Edition:
+    return build_one(job.inputs, formats, paper, tei_profile)
 
 
 def run_inline(jobs: Sequence[Job], request: BatchRequest, started: Started) -> Iterator[Result]:
@@ -327,7 +333,7 @@ def run_inline(jobs: Sequence[Job], request: BatchRequest, started: Started) -> 
     for job in jobs:
         started(job)
         try:
-            yield job, _build(job, request.formats, request.paper)
+            yield job, _build(job, request.formats, request.paper, request.tei_profile)
         except Exception as error:  # this document's outcome; the others go on
             yield job, error
 
@@ -365,7 +371,10 @@ def _pool_round(
             while queue and len(in_flight) < workers:
                 job = queue.pop(0)
                 started(job)
-                in_flight[pool.submit(_build, job, request.formats, request.paper)] = job
+                future = pool.submit(
+                    _build, job, request.formats, request.paper, request.tei_profile
+                )
+                in_flight[future] = job
             done, _ = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
             _STOP.raise_if_asked()
             for future in done:
@@ -418,6 +427,7 @@ def run_cluster(jobs: Sequence[Job], request: BatchRequest, started: Started) ->
                 job.inputs,
                 request.formats,
                 request.paper,
+                request.tei_profile,
                 key=f"edition-{job.inputs.id}-{job.fingerprint[:16]}",
                 pure=False,
             )

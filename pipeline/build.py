@@ -1,11 +1,13 @@
 """Turn one document's inputs into the files of its editions: names → bytes, nothing written.
 
-    build_one(inputs, ("pdf", "epub"), paper=None) -> Edition
+    build_one(inputs, ("pdf", "epub", "tei"), paper=None, tei_profile="generic") -> Edition
 
 One print layout serves the PDF, the errata reports' page column and the EPUB's page-list: the
-EPUB never lays the print edition out again. The function reads nothing but its arguments (and
-the project's own code, templates, styles and fonts), so the same call runs in this process, in a
-local worker process or on a Dask worker, and `output.publish` writes what it returns.
+EPUB never lays the print edition out again. The TEI file needs no layout: a TEI-only build
+lays nothing out (and does not even import WeasyPrint). The function reads nothing but its
+arguments (and the project's own code, templates, styles and fonts), so the same call runs in
+this process, in a local worker process or on a Dask worker, and `output.publish` writes what it
+returns.
 
 The build stamp (`.build.json` in the output folder) records, per format, the fingerprint of
 everything the edition was made from: the input files' bytes, the paper, and the project's code,
@@ -28,13 +30,16 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from pipeline.context import PAPER_SIZES, PROJECT_ROOT
+from pipeline.context import PAPER_SIZES, PROJECT_ROOT, Context
 from pipeline.errors import PipelineError
 from pipeline.inputs import DocumentInputs
+from pipeline.model import Document
 
 LOGGER = logging.getLogger(__name__)
 
-FORMATS = ("pdf", "epub")
+FORMATS = ("pdf", "epub", "tei")
+# What a build writes when no format is asked for: the print and ebook editions (TEI on request).
+DEFAULT_FORMATS = ("pdf", "epub")
 STAMP = ".build.json"
 STAMP_VERSION = 1
 
@@ -72,6 +77,7 @@ def edition_file_names(document_id: str) -> tuple[str, ...]:
         "errata.csv",
         "normalisation.json",
         f"{document_id}.epub",
+        f"{document_id}.xml",
         STAMP,
     )
 
@@ -85,6 +91,8 @@ def format_files(document_id: str, fmt: str) -> tuple[str, ...]:
     """The files one format writes."""
     if fmt == "pdf":
         return (f"{document_id}.pdf", "errata.json", "errata.csv", "normalisation.json")
+    if fmt == "tei":
+        return (f"{document_id}.xml",)
     return (f"{document_id}.epub",)
 
 
@@ -130,12 +138,14 @@ def installed_versions() -> dict[str, str]:
     }
 
 
-def input_fingerprint(inputs: DocumentInputs, paper: str | None, code: str) -> str:
-    """The fingerprint of one edition: its inputs, the paper chosen and the code."""
+def input_fingerprint(
+    inputs: DocumentInputs, paper: str | None, code: str, tei_profile: str = "generic"
+) -> str:
+    """The fingerprint of one edition: its inputs, the paper and TEI profile chosen, the code."""
     digest = hashlib.sha256()
     for part in (inputs.source, inputs.errata, inputs.edition):
         digest.update(b"\1" if part is None else b"\2" + hashlib.sha256(part.data).digest())
-    digest.update(f"paper={paper or ''}\0code={code}".encode())
+    digest.update(f"paper={paper or ''}\0tei={tei_profile}\0code={code}".encode())
     return digest.hexdigest()
 
 
@@ -168,10 +178,15 @@ def _check_machine() -> None:
     require_build_dependencies()
 
 
-def build_one(inputs: DocumentInputs, formats: Sequence[str], paper: str | None = None) -> Edition:
+def build_one(
+    inputs: DocumentInputs,
+    formats: Sequence[str],
+    paper: str | None = None,
+    tei_profile: str = "generic",
+) -> Edition:
     """Build the requested editions of one document (see the module docstring)."""
     try:
-        return _build_one(inputs, formats, paper)
+        return _build_one(inputs, formats, paper, tei_profile)
     finally:
         _release_layouts()
 
@@ -192,22 +207,37 @@ def _release_layouts() -> None:
             found._folder = None
 
 
-def _build_one(inputs: DocumentInputs, formats: Sequence[str], paper: str | None) -> Edition:
+def _build_one(
+    inputs: DocumentInputs, formats: Sequence[str], paper: str | None, tei_profile: str
+) -> Edition:
     from pipeline.pipeline import prepare_inputs
+    from pipeline.writers.tei import PROFILE_NAMES
 
     _check_machine()
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or (paper is not None and paper not in PAPER_SIZES):
         raise ValueError(f"unknown format or paper: {unknown or paper}")
+    if tei_profile not in PROFILE_NAMES:
+        raise ValueError(f"unknown TEI profile: {tei_profile}")
     doc, ctx = prepare_inputs(inputs)
     if paper:
         ctx = replace(ctx, settings=replace(ctx.settings, paper=paper))
     files: dict[str, bytes] = {}
+    if "pdf" in formats or "epub" in formats:
+        files.update(_print_and_ebook(doc, ctx, formats))
+    if "tei" in formats:
+        from pipeline.writers.tei import write_tei
 
+        files[f"{ctx.id}.xml"] = write_tei(doc, ctx, tei_profile)
+    return Edition(id=ctx.id, files=files, code=code_fingerprint())
+
+
+def _print_and_ebook(doc: Document, ctx: Context, formats: Sequence[str]) -> dict[str, bytes]:
     from pipeline.writers import reports
     from pipeline.writers.pagemap import page_starts_from_layout
     from pipeline.writers.pdf import render_print, write_pdf
 
+    files: dict[str, bytes] = {}
     # One print layout serves the PDF, the errata files' page column and the page-list.
     try:
         rendered = render_print(doc, ctx)
@@ -232,4 +262,4 @@ def _build_one(inputs: DocumentInputs, formats: Sequence[str], paper: str | None
 
         starts = page_starts_from_layout(doc, rendered) if rendered is not None else ()
         files[f"{ctx.id}.epub"] = write_epub(doc, ctx, starts)
-    return Edition(id=ctx.id, files=files, code=code_fingerprint())
+    return files

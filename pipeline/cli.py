@@ -1,7 +1,8 @@
 """Turn command-line arguments into pipeline runs; turn every input problem into one line.
 
     python -m pipeline inspect PATH [--json]
-    python -m pipeline build PATH [--to pdf|epub]... [--out DIR] [--paper a4|letter] [--force]
+    python -m pipeline build PATH [--to pdf|epub|tei]... [--out DIR] [--paper a4|letter]
+                               [--tei-profile generic|frus] [--force]
     python -m pipeline build --all [FOLDER] [-j N] [--cluster ADDRESS] [--to …] [--force]
     python -m pipeline suggest PATH [--json]
     python -m pipeline audit PATH [--out DIR]
@@ -36,6 +37,9 @@ from pipeline.stages.language import explain_language
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 70
+# pipeline.build.FORMATS, spelt out so that every command's start does not import the build
+# (importlib.metadata and all); a test holds the two equal.
+FORMATS = ("pdf", "epub", "tei")
 
 
 # --- inspect -----------------------------------------------------------------------------------
@@ -153,9 +157,9 @@ def run_inspect(args: argparse.Namespace) -> int:
 
 
 def _formats(args: argparse.Namespace) -> tuple[str, ...]:
-    from pipeline.build import FORMATS
+    from pipeline.build import DEFAULT_FORMATS
 
-    return tuple(dict.fromkeys(args.to)) if args.to else FORMATS
+    return tuple(dict.fromkeys(args.to)) if args.to else DEFAULT_FORMATS
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -172,12 +176,16 @@ def run_build(args: argparse.Namespace) -> int:
 
     formats = _formats(args)
     job = plan_one(
-        args.path, args.paper, Path(args.out) if args.out else None, release=args.release
+        args.path,
+        args.paper,
+        Path(args.out) if args.out else None,
+        args.tei_profile,
+        release=args.release,
     )
     if not args.force and up_to_date(job, formats):
         print(f"up to date: {job.out_dir} (--force rebuilds)", file=sys.stderr)
         return 0
-    edition = build_one(job.inputs, formats, args.paper)
+    edition = build_one(job.inputs, formats, args.paper, args.tei_profile)
     publish_edition(job, edition, formats)
     for name in sorted(edition.files):
         print(f"wrote {job.out_dir / name}", file=sys.stderr)
@@ -199,6 +207,7 @@ def run_build_all(args: argparse.Namespace) -> int:
         force=args.force,
         cluster=args.cluster,
         release=args.release,
+        tei_profile=args.tei_profile,
     )
     progress = progress_for(sys.stderr)
     try:
@@ -260,8 +269,11 @@ def parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="print JSON")
     inspect.set_defaults(run=run_inspect)
 
+    from pipeline.writers.tei import DEFAULT_PROFILE, PROFILE_NAMES
+
     build = commands.add_parser(
-        "build", help="build the print and ebook editions of one document, or of all (--all)"
+        "build",
+        help="build the print and ebook editions (and the TEI file) of one document, or of all",
     )
     build.add_argument("path", type=Path, nargs="?", help="document folder or .txt file")
     build.add_argument(
@@ -274,8 +286,15 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--to",
         action="append",
-        choices=("pdf", "epub"),
-        help="output format (repeat for several; default: pdf and epub)",
+        choices=FORMATS,
+        help="output format (repeat for several; default: pdf and epub); tei writes <id>.xml",
+    )
+    build.add_argument(
+        "--tei-profile",
+        choices=PROFILE_NAMES,
+        default=DEFAULT_PROFILE,
+        help="with --to tei: generic TEI P5 (valid against tei_all, the default) or frus "
+        "(shaped and valid as the Office of the Historian's FRUS files)",
     )
     build.add_argument(
         "--out", help="output folder (default: output/<id>/; with --all: output/, one per document)"
