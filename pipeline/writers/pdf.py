@@ -42,10 +42,8 @@ from weasyprint.text.fonts import FontConfiguration
 from pipeline.context import PAPER_SIZES, STYLES_DIR, TEMPLATES_DIR, Context
 from pipeline.errors import PipelineError
 from pipeline.model import (
-    Correction,
     Document,
     Inlines,
-    Intervention,
     Note,
     NoteRef,
     inline_text,
@@ -60,7 +58,7 @@ from pipeline.writers.editorial import (
     shown_reading,
 )
 from pipeline.writers.fetcher import StylesFetcher
-from pipeline.writers.html import Marks, NoteCall, editors_marks, render_block, render_inlines
+from pipeline.writers.html import Marks, NoteCall, render_block, render_inlines
 from pipeline.writers.hyphenation import WordMarks
 from pipeline.writers.shared import (
     content_date,
@@ -270,30 +268,7 @@ def _label_marks(label: str) -> Markup:
     return Markup("").join(parts)
 
 
-def words_anchor(correction_id: str) -> str:
-    """The id of an errata entry's words in the print edition: the editorial note's page column
-    points there, not at the block, whose first page may be another (issue 14 §4)."""
-    return "words-" + re.sub(r"[^A-Za-z0-9_.-]", "-", correction_id)
-
-
-class _Anchors:
-    """Prints an entry's words with their anchor, and remembers which entries it printed: the
-    words of one the edition does not print (the source's title line, replaced by the
-    edition's title; a heading whose hours were put back) have no anchor to point at."""
-
-    def __init__(self) -> None:
-        self.printed: set[str] = set()
-
-    def __call__(self, node: Intervention, words: Markup) -> Markup:
-        self.printed.add(node.correction)
-        return Markup('<span id="{}">{}</span>').format(
-            words_anchor(node.correction), editors_marks(node, words)
-        )
-
-
-def _note_calls(
-    doc: Document, lang: str, endnotes: frozenset[int], marks: Marks, anchored: _Anchors
-) -> NoteCall:
+def _note_calls(doc: Document, lang: str, endnotes: frozenset[int], marks: Marks) -> NoteCall:
     """How a note call prints: the whole note floated to the page foot, or a link to an endnote."""
     notes = {note.number: note for note in doc.notes}
     placed: set[int] = set()
@@ -303,7 +278,7 @@ def _note_calls(
         return f"{base} after-call" if number in after_calls else base
 
     def note_body(note: Note) -> Markup:
-        paragraphs = [render_inlines(p, plain_call, anchored, marks) for p in note.paragraphs]
+        paragraphs = [render_inlines(p, plain_call, marks=marks) for p in note.paragraphs]
         # A float:footnote box takes block children: later paragraphs start a new line.
         rest = Markup("").join(
             Markup('<span class="note-paragraph">{}</span>').format(p) for p in paragraphs[1:]
@@ -334,14 +309,13 @@ def _note_calls(
     return call
 
 
-def _heading_markup(
-    content: Inlines, label: str, call: NoteCall, marks: Marks, anchored: _Anchors
-) -> Markup:
+def _heading_markup(content: Inlines, label: str, call: NoteCall, marks: Marks) -> Markup:
+    markup = render_inlines(content, call, marks=marks)
     if label != " ".join(inline_text(content).split()):
-        # Hours restored by session_label: keep the heading's own note calls after them. (The
-        # heading is not rendered first: that would place its notes in markup thrown away.)
-        return escape(label) + Markup("").join(call(n) for n in note_refs(content))
-    return render_inlines(content, call, anchored, marks)
+        # Hours restored by session_label: keep the heading's own note calls after them.
+        calls = Markup("").join(call(n) for n in note_refs(content))
+        markup = escape(label) + calls
+    return markup
 
 
 def _title_markup(doc: Document, title: str, call: NoteCall) -> Markup:
@@ -353,20 +327,12 @@ def _title_markup(doc: Document, title: str, call: NoteCall) -> Markup:
     return Markup("<br>").join(escape(line) for line in lines) + calls
 
 
-def _editorial_note(
-    doc: Document, known_ids: frozenset[str], anchored: frozenset[str]
-) -> dict[str, object]:
+def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, object]:
     """The editorial note's values: the shared policy and apparatus (writers/editorial.py), one
     list per kind of intervention, each entry laid out as a scholarly apparatus gives it: its
     place, the page (pointing at the id), the edition's reading, the source's, the reason, and
     its remark set apart."""
     note = apparatus(doc)
-
-    def target(c: Correction) -> str:
-        if c.id in anchored:
-            return words_anchor(c.id)
-        return c.block_id if c.block_id in known_ids else ""
-
     sections = [
         {
             "kind": section.kind,
@@ -376,7 +342,7 @@ def _editorial_note(
                 {
                     "id": f"correction-{c.id}",
                     "place": correction_place(doc, c),
-                    "target": target(c),
+                    "target": c.block_id if c.block_id in known_ids else "",
                     "edition": shown_reading(c),
                     "source": c.source_reading,
                     "reason": c.reason,
@@ -439,27 +405,24 @@ def print_html(doc: Document, ctx: Context, layout: LayoutRound | None = None) -
     layout = layout or LayoutRound()
     lang = doc.meta.language or "en"
     marks = Marks(text=WordMarks.for_document(doc, layout.whole_words), label=_label_marks)
-    anchored = _Anchors()
-    call = _note_calls(doc, lang, layout.endnotes, marks, anchored)
+    call = _note_calls(doc, lang, layout.endnotes, marks)
     title = edition_title(doc)
     # Rendering order is reading order: the title block's notes come before the record's.
     title_html = _title_markup(doc, title, call)
     dateline_html = (
-        render_inlines(doc.header.dateline, call, anchored, marks) if doc.header.dateline else ""
+        render_inlines(doc.header.dateline, call, marks=marks) if doc.header.dateline else ""
     )
-    header_blocks = [render_block(block, call, anchored, marks) for block in doc.header.blocks]
+    header_blocks = [render_block(block, call, marks=marks) for block in doc.header.blocks]
     sessions = []
     for session in doc.sessions:
         label = session_label(session)
-        heading_html = (
-            _heading_markup(session.heading, label, call, marks, anchored) if label else ""
-        )
+        heading_html = _heading_markup(session.heading, label, call, marks) if label else ""
         sessions.append(
             {
                 "id": session.id,
                 "label": label,
                 "heading_html": heading_html,
-                "blocks": [render_block(b, call, anchored, marks) for b in session.blocks],
+                "blocks": [render_block(block, call, marks=marks) for block in session.blocks],
             }
         )
     endnote_items = [
@@ -468,7 +431,7 @@ def print_html(doc: Document, ctx: Context, layout: LayoutRound | None = None) -
             "call_id": note_call_id(note),
             "number": note.number,
             "paragraphs": [
-                render_inlines(p, lambda n: Markup("<sup>{}</sup>").format(n), anchored, marks)
+                render_inlines(p, lambda n: Markup("<sup>{}</sup>").format(n), marks=marks)
                 for p in note.paragraphs
             ],
         }
@@ -495,7 +458,7 @@ def print_html(doc: Document, ctx: Context, layout: LayoutRound | None = None) -
             header_blocks=header_blocks,
             sessions=sessions,
             endnotes=endnote_items,
-            editorial=_editorial_note(doc, known_ids, frozenset(anchored.printed)),
+            editorial=_editorial_note(doc, known_ids),
             colophon=_colophon(doc),
         )
     )
