@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline.editorial.suggest import format_text, suggest, to_json
 from pipeline.editorial.wordlist import accepted_words
 from pipeline.errors import PipelineError
+from pipeline.limits import check_text
 from pipeline.model import Document, Turn, block_text, body_blocks, inline_text
 from pipeline.pipeline import resolve
 from pipeline.stages.clean import clean
@@ -37,6 +38,7 @@ def document_names(doc: Document) -> frozenset[str]:
 def suggest_for(path: Path, *, as_json: bool = False) -> int:
     ctx = resolve(path)
     text = read_source(ctx.source, encoding=ctx.settings.encoding)
+    check_text(text, ctx.source, ctx.settings.limits)  # before the edit distances (issue 13 §6)
     fixes = load_errata(ctx.errata) if ctx.errata else ()
     # Names come from the text as read; the errata may be what is broken, so they are not
     # needed for this, and a source the parser rejects still gets its typos listed.
