@@ -16,8 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.context import PAPER_SIZES, PROJECT_ROOT
@@ -34,6 +37,13 @@ from pipeline.model import (
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a single build, handled as Ctrl-C is."""
 
 
 # --- inspect -----------------------------------------------------------------------------------
@@ -164,14 +174,43 @@ def run_build(args: argparse.Namespace) -> int:
 
     formats = _formats(args)
     job = plan_one(args.path, args.paper, Path(args.out) if args.out else None)
-    if not args.force and up_to_date(job, formats):
+    was_up_to_date = up_to_date(job, formats)
+    if not args.force and was_up_to_date:
         print(f"up to date: {job.out_dir} (--force rebuilds)", file=sys.stderr)
         return 0
-    edition = build_one(job.inputs, formats, args.paper)
-    publish_edition(job, edition, formats)
+    try:
+        with _termination_as_interrupt():
+            edition = build_one(job.inputs, formats, args.paper)
+            publish_edition(job, edition, formats)
+    except KeyboardInterrupt as stop:
+        # Publishing swaps the whole set in one step, so the folder holds the earlier set or
+        # the new one; say which (the interrupt may come just after the swap).
+        if not was_up_to_date and up_to_date(job, formats):
+            print(f"interrupted; the new edition is in {job.out_dir}, whole", file=sys.stderr)
+        else:
+            print("interrupted; nothing written", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     for name in sorted(edition.files):
         print(f"wrote {job.out_dir / name}", file=sys.stderr)
     return 0
+
+
+@contextmanager
+def _termination_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`kill`, a CI timeout) ends a single build like Ctrl-C: the staging folder is
+    removed and the message says what was kept, instead of dying with leftovers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_build_all(args: argparse.Namespace) -> int:
@@ -298,21 +337,35 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _one_line(text: str, limit: int = 500) -> str:
+    """A message on one line (a path or a quoted value may hold a line break), not endless."""
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
     except PipelineError as error:
-        print(str(error), file=sys.stderr)
+        print(_one_line(str(error), 2000), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        return 130
+        # The other commands write nothing; a build says more in run_build.
+        print("interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `inspect | head`: the reader has gone, which is no error of ours. Later writes to
+        # stdout (Python's own flush at exit) go nowhere instead of failing again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as error:
         if os.environ.get("PIPELINE_DEBUG"):
             raise
         print(
-            f"internal error: {type(error).__name__}: {error} "
-            "(this is a bug in the pipeline; rerun with PIPELINE_DEBUG=1 for details)",
+            _one_line(f"internal error: {type(error).__name__}: {error}")
+            + " (this is a bug in the pipeline; rerun with PIPELINE_DEBUG=1 for details)",
             file=sys.stderr,
         )
         return EXIT_INTERNAL
