@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PipelineError, parse_toml
+from pipeline.inputs import InputFile, decoded
 from pipeline.model import Correction
 from pipeline.stages.clean import CLEAN_RULES
 from pipeline.stages.read import character_name, xml_unfit
@@ -268,10 +269,12 @@ def load_errata(path: Path) -> tuple[Fix, ...]:
     if not path.exists():
         return ()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PipelineError(f"cannot read errata: {error}", path) from None
-    return parse_errata(text, path)
+        data = path.read_bytes()
+    except OSError as error:
+        raise PipelineError(f"cannot read errata: {error.strerror}", path) from None
+    # The same reading as a build's (a byte-order mark allowed, UTF-16 named), so that the
+    # typo finder reports a bad file as the build does.
+    return parse_errata(decoded(InputFile(str(path), data), "errata"), path)
 
 
 def check_release(fixes: tuple[Fix, ...], path: Path | str) -> None:

@@ -341,6 +341,16 @@ def _choose_codec(data: bytes, encoding: str, path: Path | str) -> tuple[str, in
         wide = wide_encoding(data)
         if len(declared) == 6 and wide and wide.startswith(declared):
             return wide, 0  # "utf-16" with no mark: the zero bytes tell the byte order
+        if wide is None and _is_utf8(data):
+            # A record's mostly ASCII text has zero bytes in UTF-16 or UTF-32; read as
+            # either, a UTF-8 file would come out as nonsense in CJK characters.
+            raise PipelineError(
+                f"edition.toml declares [source] encoding = {encoding!r}, but the file reads "
+                "as UTF-8 (it has none of the zero bytes of that encoding); remove the "
+                "declaration",
+                path,
+                1,
+            )
         return declared, 0
     if mark is not None:
         raise PipelineError(
@@ -365,6 +375,14 @@ def _choose_codec(data: bytes, encoding: str, path: Path | str) -> tuple[str, in
     return declared, 0
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _undecodable(data: bytes, error: UnicodeDecodeError, codec: str, path: Path | str) -> NoReturn:
     prefix = data[: error.start].decode(codec, errors="replace")
     line, column = _line_and_column(prefix, len(prefix))
@@ -387,12 +405,9 @@ def _warn_if_utf8(data: bytes, text: str, codec: str, path: Path | str) -> None:
     """A file declared in an older encoding that is valid UTF-8 with non-ASCII characters is
     almost surely UTF-8: an 8-bit text seldom forms valid UTF-8 sequences by chance, and reading
     UTF-8 as cp1252 silently gives mojibake ("trÃ¨s" for "très")."""
-    if codec in _UTF or data.isascii():
+    if codec in _UTF or data.isascii() or not _is_utf8(data):
         return
-    try:
-        as_utf8 = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return
+    as_utf8 = data.decode("utf-8")
     # The first letter or sign beyond ASCII (a no-break space would show nothing), in its word.
     found = re.search(r"[^\x00-\x7f\s]", as_utf8) or re.search(r"[^\x00-\x7f]", as_utf8)
     offset = found.start()
