@@ -14,10 +14,12 @@ to stderr as `file:line: problem` with exit status 2, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -40,6 +42,8 @@ EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 EXIT_TERMINATED = 143  # 128 + SIGTERM
+# Errors of the machine a build runs on, reported like input problems (exit 2), not as bugs.
+ENVIRONMENT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
 class Terminated(KeyboardInterrupt):
@@ -360,12 +364,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except OSError as error:
+        if error.errno not in ENVIRONMENT_ERRORS:
+            return _internal(error)
+        # A full disk or a read-only one where a build writes its temporary files (WeasyPrint
+        # writes the fonts it loads): the machine's problem, not the pipeline's nor the input's.
+        if error.filename:
+            message = f"{error.filename}: cannot write: {error.strerror}"
+        else:
+            message = (
+                f"{tempfile.gettempdir()}: cannot write: {error.strerror} (is the disk or the "
+                "temporary folder full?)"
+            )
+        print(_one_line(message), file=sys.stderr)
+        return EXIT_INPUT
     except Exception as error:
-        if os.environ.get("PIPELINE_DEBUG"):
-            raise
-        print(
-            _one_line(f"internal error: {type(error).__name__}: {error}")
-            + " (this is a bug in the pipeline; rerun with PIPELINE_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+        return _internal(error)
+
+
+def _internal(error: Exception) -> int:
+    if os.environ.get("PIPELINE_DEBUG"):
+        raise error
+    print(
+        _one_line(f"internal error: {type(error).__name__}: {error}")
+        + " (this is a bug in the pipeline; rerun with PIPELINE_DEBUG=1 for details)",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
