@@ -393,6 +393,8 @@ def _undecodable(data: bytes, error: UnicodeDecodeError, codec: str, path: Path 
             " (if the file uses another encoding, declare it in edition.toml:"
             ' [source] encoding = "cp1252")'
         )
+    elif codec not in _UTF and _is_utf8(data):
+        advice = " (the file reads as UTF-8: remove [source] encoding from edition.toml)"
     raise PipelineError(
         f"column {column}: byte {' '.join(f'0x{b:02X}' for b in bad[:8])} is not valid {codec}"
         f"{advice}",
