@@ -457,6 +457,15 @@ CASES: tuple[Case, ...] = (
         {SOURCE: with_line(BREZHNEV, "L.I. Brezhnev. " + "[ " * 5000 + "x" + " ]" * 5000)},
     ),
     Case(
+        "note-call-inside-a-bracket",
+        "found by the fuzzer: a call inside the source's brackets was hidden as text",
+        {
+            SOURCE: SOUND.replace(
+                "1973[bookmark: _ftn_GoBack0][1]", "1973 [[bookmark: _ftn_GoBack0][1]]"
+            )
+        },
+    ),
+    Case(
         "unbalanced-brackets",
         "brackets that never close, and closers with no opener",
         {SOURCE: with_line(BREZHNEV, "L.I. Brezhnev. [[[ [sic [… ]]] ] ]")},
@@ -573,6 +582,18 @@ CASES: tuple[Case, ...] = (
         "a `find` that runs from the title into the date line",
         {SOURCE: SOUND, ERRATA: fix("TALKS\\n8 October", "TALKS 8 October")},
         "must not span lines",
+        at=ERRATA,
+        line=1,
+        lenient=TEXT_ONLY,
+    ),
+    Case(
+        "errata-inside-a-bracket",
+        "found by the fuzzer: an entry inside the source's [Ichiro] printed its marks",
+        {
+            SOURCE: SOUND.replace("Tanaka. Yes", "Tanaka. [Ichro] Yes"),
+            ERRATA: fix("Ichro", "Ichiro"),
+        },
+        "fix 'x': `find` cuts into the source's bracket '[Ichro]' (line 6",
         at=ERRATA,
         line=1,
         lenient=TEXT_ONLY,
