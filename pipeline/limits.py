@@ -93,7 +93,7 @@ LIMITS: tuple[Limit, ...] = (
         5_000,
         20_000,
         "entries",
-        "the family's errata lists have at most a dozen entries; each entry is a search of the "
+        "the family's errata lists have at most 10 entries; each entry is a search of the "
         "whole source and a line of the editorial note",
     ),
 )

@@ -31,6 +31,7 @@ model and never search the text for it again (issue 14).
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from collections import Counter
@@ -438,8 +439,9 @@ def _place(
             )
         placed.append((starts[0], starts[0] + len(fix.find), fix))
     placed.sort(key=lambda item: item[0])
+    brackets = _brackets(text)
     for start, end, fix in placed:
-        _check_brackets(text, start, end, fix, errata_path, source_path)
+        _check_brackets(text, brackets, start, end, fix, errata_path, source_path)
     for (_, end_a, fix_a), (start_b, _, fix_b) in pairwise(placed):
         if start_b < end_a:
             line = _line_and_column(text, start_b)[0]
@@ -508,21 +510,32 @@ def _check_notes(
         )
 
 
+def _brackets(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every bracket of the source, in order (note calls are not brackets)."""
+    masked = _NOTE_CALL.sub(lambda m: "\0" * len(m.group()), text)
+    return [(unit.start(), unit.end()) for unit in _BRACKET.finditer(masked)]
+
+
 def _check_brackets(
-    text: str, start: int, end: int, fix: Fix, errata_path: Path | str, source_path: Path | str
+    text: str,
+    brackets: list[tuple[int, int]],
+    start: int,
+    end: int,
+    fix: Fix,
+    errata_path: Path | str,
+    source_path: Path | str,
 ) -> None:
     """An entry's `find` takes a bracket of the source ("[Ichiro]") whole or leaves it alone:
     the words inside are an Editorial node, which holds no intervention, so marks cut into it
     would be printed as they are (found by the fuzzer: tests/test_properties.py)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start : len(text) if line_end == -1 else line_end]
-    masked = _NOTE_CALL.sub(lambda m: "\0" * len(m.group()), line)
-    for unit in _BRACKET.finditer(masked):
-        a, b = unit.start() + line_start, unit.end() + line_start
-        if a < start < b or a < end < b:
+    for edge in (start, end):
+        index = bisect.bisect_right(brackets, (edge, len(text) + 1)) - 1
+        if index < 0:
+            continue
+        a, b = brackets[index]
+        if a < edge < b:
             raise PipelineError(
-                f"fix {fix.id!r}: `find` cuts into the source's bracket {unit.group()!r} (line "
+                f"fix {fix.id!r}: `find` cuts into the source's bracket {text[a:b]!r} (line "
                 f"{_line_and_column(text, a)[0]} of {source_path}); take the whole bracket into "
                 "`find` and `replace`",
                 errata_path,

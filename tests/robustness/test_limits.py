@@ -3,6 +3,7 @@ linear time, configurable per document up to a ceiling (issue 13 §6)."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import fields
 
@@ -155,3 +156,39 @@ def test_suggest_stops_before_the_typo_finder_works(tmp_path):
     with pytest.raises(PipelineError, match="a word of 20,000 characters"):
         review.suggest_for(folder)
     assert time.perf_counter() - start < 5
+
+
+PATHOLOGICAL = {
+    # Each a pattern one of the stages reads, repeated: initials and labels (parse.py), dashes,
+    # ranges and quotes (typography), brackets and bookmarks (clean.py, errata.py).
+    "initials": "A.A. ",
+    "dashes": "a – b -- ",
+    "ranges": "11:30-13:40 ",
+    "quotes": "\"'a' ",
+    "brackets": "[x] [ ",
+    "bookmarks": "[bookmark: _Hlk1] ",
+}
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_every_stage_is_linear_up_to_the_paragraph_limit(unit):
+    """issue 13 §5: one short line hung every command. Up to the limit, eight times the line
+    costs about eight times the time (a generous 24 here, against 64 for a square)."""
+    from pipeline.inputs import DocumentInputs, InputFile
+    from pipeline.pipeline import prepare_inputs
+
+    def seconds(size: int) -> float:
+        line = "Tanaka. " + unit * (size // len(unit))
+        source = export("8 October 1973", "Morning meeting (11:30-13:40)", line, "Ohira. Yes.")
+        inputs = DocumentInputs("d", InputFile("d/source.txt", source.encode()))
+        best = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            # A line the parser refuses is as good: it was read to the end.
+            with contextlib.suppress(PipelineError):
+                prepare_inputs(inputs)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = seconds(6_000), seconds(48_000)
+    assert large < 24 * small + 0.1, (small, large)
