@@ -157,14 +157,11 @@ def _refusal(found: re.Match[str], rule: CharacterRule, encoding: str) -> str:
     if rule.name == "c1-control":
         as_cp1252 = bytes([ord(character)]).decode("cp1252", errors="replace")
         if _codec(encoding) in _UTF:
-            advice = (
-                f"; in Windows-1252 it would be {as_cp1252!r}: the file was converted from "
-                "Windows-1252 as if it were Latin-1, so export it again"
-            )
+            advice = f"; this one would be {as_cp1252!r}: export the file again, as UTF-8"
         else:
             advice = (
-                f"; in Windows-1252 it would be {as_cp1252!r}: declare [source] encoding = "
-                '"cp1252" in edition.toml'
+                f'; this one would be {as_cp1252!r}: declare [source] encoding = "cp1252" '
+                "in edition.toml"
             )
     elif rule.name == "nul":
         advice = "; the file is damaged or not a text file"
@@ -173,19 +170,25 @@ def _refusal(found: re.Match[str], rule: CharacterRule, encoding: str) -> str:
 
 def settle_characters(text: str, path: Path | str, encoding: str = "utf-8") -> str:
     """Apply CHARACTER_RULES: refuse at the first refused character (line, column), drop or
-    replace the others, and warn once per rule about the ones that are a sign of damage."""
+    replace the others, and warn once per rule about the ones that are a sign of damage. Every
+    place is read off the text as decoded, before anything is dropped."""
     if not _ANY_RULE.search(text):
         return text
+    refused = [
+        (found.start(), found, rule)
+        for rule in CHARACTER_RULES
+        if rule.action == "refuse" and (found := rule.pattern.search(text))
+    ]
+    if refused:
+        start, found, rule = min(refused, key=lambda item: item[0])
+        line, column = _line_and_column(text, start)
+        raise PipelineError(
+            f"column {column}: character {_refusal(found, rule, encoding)}", path, line
+        )
     for rule in CHARACTER_RULES:
-        found = rule.pattern.search(text)
-        if found is None:
-            continue
-        line, column = _line_and_column(text, found.start())
-        if rule.action == "refuse":
-            raise PipelineError(
-                f"column {column}: character {_refusal(found, rule, encoding)}", path, line
-            )
-        if rule.warn:
+        found = rule.pattern.search(text) if rule.warn else None
+        if found is not None:
+            line, column = _line_and_column(text, found.start())
             count = len(rule.pattern.findall(text))
             more = f" and {count - 1:,} more like it" if count > 1 else ""
             verb = "dropped" if rule.action == "drop" else f"replaced by {rule.replacement!r}"
@@ -193,6 +196,7 @@ def settle_characters(text: str, path: Path | str, encoding: str = "utf-8") -> s
                 f"{path}:{line}: column {column}: {character_name(found.group())}{more} "
                 f"{verb}: {rule.why}"
             )
+    for rule in CHARACTER_RULES:
         text = rule.pattern.sub(rule.replacement, text)
     return text
 

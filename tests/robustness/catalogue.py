@@ -313,7 +313,7 @@ CASES: tuple[Case, ...] = (
         "c1-control",
         "U+0092 is cp1252's apostrophe converted as Latin-1: refused, with the reading",
         {SOURCE: SOUND.replace("Yes,", "Yes\u0092s,")},
-        "in Windows-1252 it would be '’'",
+        "this one would be '’': export the file again, as UTF-8",
         line=TANAKA,
     ),
     Case(
