@@ -19,7 +19,7 @@ SOURCE_FILES := $(shell find sources -type f 2>/dev/null)
 MAKE_JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 BUILD_ALL = $(PY) -m pipeline build --all $(if $(MAKE_JOBS),-j $(MAKE_JOBS)) $(if $(PAPER),--paper $(PAPER))
 
-.PHONY: all editions setup test doctor pdf epub tei check proof audit inspect suggest bench lint clean
+.PHONY: all editions setup test doctor pdf epub tei check proof audit inspect suggest bench lint fuzz clean
 
 all: editions
 
@@ -106,6 +106,14 @@ bench: $(STAMP)
 	$(PY) benchmarks/suggest_eval.py || status=1; \
 	if [ -f benchmarks/print_quality.py ]; then $(PY) benchmarks/print_quality.py || status=1; fi; \
 	exit $$status
+
+# The nightly robustness run: the Hypothesis tests with FUZZ times their examples (thousands
+# of folders through every stage and both writers), and the catalogue of hostile folders with
+# suggest and audit run on the folders that build too.
+FUZZ ?= 25
+fuzz: $(STAMP)
+	PIPELINE_FUZZ=$(FUZZ) PIPELINE_TEST_FULL=1 $(PY) -m pytest -q \
+	  tests/test_properties.py tests/robustness
 
 lint: $(STAMP)
 	$(PY) -m ruff check pipeline tests benchmarks

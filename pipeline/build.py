@@ -258,8 +258,11 @@ def _print_and_ebook(doc: Document, ctx: Context, formats: Sequence[str]) -> dic
         files["errata.csv"] = reports.errata_csv(doc, pages)
         files["normalisation.json"] = reports.normalisation_json(doc)
     if "epub" in formats:
+        from pipeline.checks.xml import check_epub
         from pipeline.writers.epub import write_epub
 
         starts = page_starts_from_layout(doc, rendered) if rendered is not None else ()
         files[f"{ctx.id}.epub"] = write_epub(doc, ctx, starts)
+        # Before anything is published: an EPUB that is not well-formed is never written.
+        check_epub(files[f"{ctx.id}.epub"], f"{ctx.id}.epub")
     return files

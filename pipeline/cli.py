@@ -15,10 +15,15 @@ to stderr as `file:line: problem` with exit status 2, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.context import PAPER_SIZES, PROJECT_ROOT
@@ -40,6 +45,15 @@ EXIT_INTERNAL = 70
 # pipeline.build.FORMATS, spelt out so that every command's start does not import the build
 # (importlib.metadata and all); a test holds the two equal.
 FORMATS = ("pdf", "epub", "tei")
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+# Errors of the machine a build runs on, reported like input problems (exit 2), not as bugs.
+ENVIRONMENT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a single build, handled as Ctrl-C is."""
 
 
 # --- inspect -----------------------------------------------------------------------------------
@@ -182,14 +196,43 @@ def run_build(args: argparse.Namespace) -> int:
         args.tei_profile,
         release=args.release,
     )
-    if not args.force and up_to_date(job, formats):
+    was_up_to_date = up_to_date(job, formats)
+    if not args.force and was_up_to_date:
         print(f"up to date: {job.out_dir} (--force rebuilds)", file=sys.stderr)
         return 0
-    edition = build_one(job.inputs, formats, args.paper, args.tei_profile)
-    publish_edition(job, edition, formats)
+    try:
+        with _termination_as_interrupt():
+            edition = build_one(job.inputs, formats, args.paper, args.tei_profile)
+            publish_edition(job, edition, formats)
+    except KeyboardInterrupt as stop:
+        # Publishing swaps the whole set in one step, so the folder holds the earlier set or
+        # the new one; say which (the interrupt may come just after the swap).
+        if not was_up_to_date and up_to_date(job, formats):
+            print(f"interrupted; the new edition is in {job.out_dir}, whole", file=sys.stderr)
+        else:
+            print("interrupted; nothing written", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     for name in sorted(edition.files):
         print(f"wrote {job.out_dir / name}", file=sys.stderr)
     return 0
+
+
+@contextmanager
+def _termination_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`kill`, a CI timeout) ends a single build like Ctrl-C: the staging folder is
+    removed and the message says what was kept, instead of dying with leftovers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_build_all(args: argparse.Namespace) -> int:
@@ -333,21 +376,53 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _one_line(text: str, limit: int = 500) -> str:
+    """A message on one line (a path or a quoted value may hold a line break), not endless."""
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
     except PipelineError as error:
-        print(str(error), file=sys.stderr)
+        print(_one_line(str(error), 2000), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        return 130
+        # The other commands write nothing; a build says more in run_build.
+        print("interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `inspect | head`: the reader has gone, which is no error of ours. Later writes to
+        # stdout (Python's own flush at exit) go nowhere instead of failing again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except OSError as error:
+        if error.errno not in ENVIRONMENT_ERRORS:
+            return _internal(error)
+        # A full disk or a read-only one where a build writes its temporary files (WeasyPrint
+        # writes the fonts it loads): the machine's problem, not the pipeline's nor the input's.
+        if error.filename:
+            message = f"{error.filename}: cannot write: {error.strerror}"
+        else:
+            message = (
+                f"{tempfile.gettempdir()}: cannot write: {error.strerror} (is the disk or the "
+                "temporary folder full?)"
+            )
+        print(_one_line(message), file=sys.stderr)
+        return EXIT_INPUT
     except Exception as error:
-        if os.environ.get("PIPELINE_DEBUG"):
-            raise
-        print(
-            f"internal error: {type(error).__name__}: {error} "
-            "(this is a bug in the pipeline; rerun with PIPELINE_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+        return _internal(error)
+
+
+def _internal(error: Exception) -> int:
+    if os.environ.get("PIPELINE_DEBUG"):
+        raise error
+    print(
+        _one_line(f"internal error: {type(error).__name__}: {error}")
+        + " (this is a bug in the pipeline; rerun with PIPELINE_DEBUG=1 for details)",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.limits import DEFAULT_LIMITS, Limits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STYLES_DIR = PROJECT_ROOT / "styles"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
@@ -35,6 +37,7 @@ class Settings:
     long_notes: str = "fail"
     encoding: str = "utf-8"
     hints: ParseHints = field(default_factory=ParseHints)
+    limits: Limits = DEFAULT_LIMITS  # `[limits]`: sizes a record may reach (limits.py)
 
 
 @dataclass(frozen=True, slots=True)

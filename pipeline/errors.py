@@ -43,3 +43,13 @@ def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
         raise PipelineError(
             f"not valid TOML: {message}", path, int(match.group(1)) if match else None
         ) from None
+    except RecursionError:
+        # tomllib reads nested arrays and tables recursively (issue 13: a "TOML bomb").
+        deep = re.search(r"(?:[\[{]\s*){100}", text)
+        line = text.count("\n", 0, deep.start()) + 1 if deep else None
+        raise PipelineError("not valid TOML: nested far too deeply", path, line) from None
+    except ValueError:
+        # An integer of thousands of digits: Python refuses to convert it.
+        long = re.search(r"\d{4000}", text)
+        line = text.count("\n", 0, long.start()) + 1 if long else None
+        raise PipelineError("not valid TOML: a number far too long", path, line) from None

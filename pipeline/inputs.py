@@ -5,27 +5,30 @@ local worker process, a Dask worker on another machine), so workers need no shar
 fingerprint that decides whether an edition is up to date is taken over exactly these bytes.
 
 A document folder is `<id>/` holding `source.txt` and optionally `errata.toml` and `edition.toml`
-(`words.txt` is read by the typo finder only). Those files must be the folder's own: a folder
-received from someone else must not be able to make the build read the user's other files, so a
-symlink that leads out of the folder is refused (issue 13).
+(`words.txt` is read by the typo finder only, through `read_words`). Those files must be the
+folder's own: a folder received from someone else must not be able to make the build read the
+user's other files, so a symlink that leads out of the folder is refused, and so is anything that
+is not a regular file (a named pipe would hang the build, a device would never end) (issue 13).
 """
 
 from __future__ import annotations
 
+import codecs
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import PipelineError
 
+# What is read at most, before anything is decoded (the limits proper are checked on the text,
+# limits.py): a bigger file is a mistake, or an attack on the machine's memory.
+from pipeline.limits import MAX_SETTINGS_BYTES, MAX_SOURCE_BYTES
+
 SOURCE_NAME = "source.txt"
 ERRATA_NAME = "errata.toml"
 EDITION_NAME = "edition.toml"
-
-# A real record is a few hundred kilobytes; a file of this size is a mistake, or an attack on the
-# machine's memory (issue 13: a 30 MB record held WeasyPrint for minutes with 7 GiB).
-MAX_SOURCE_BYTES = 8 * 1024 * 1024
-MAX_SETTINGS_BYTES = 1024 * 1024
+WORDS_NAME = "words.txt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +51,16 @@ class DocumentInputs:
 
 
 def slug(name: str) -> str:
-    """The output folder name for a document folder or file stem."""
-    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name).strip("-") or "document"
+    """The output folder name for a document folder or file stem; never "." or ".." (a
+    folder given as `..` must not make the output folder the output folder's parent), never
+    hidden (leading dots go)."""
+    kept = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
+    return kept.strip("-").lstrip(".").strip("-") or "document"
+
+
+def _name(folder: Path) -> str:
+    """The folder's own name, also for `.` and `..` (which name no folder by themselves)."""
+    return Path(os.path.abspath(folder)).name
 
 
 def document_folder(path: Path) -> tuple[Path, Path | None]:
@@ -78,14 +89,20 @@ def _read(path: Path, folder: Path | None, limit: int, what: str) -> bytes:
             path,
         )
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise PipelineError(
-                f"{what} is {size:,} bytes, more than the {limit:,} a record can have", path
-            )
-        return path.read_bytes()
+        # Opened without blocking, so that a named pipe in the folder cannot hang the build
+        # before it is seen not to be a regular file.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise PipelineError(f"is not a regular file, so it cannot be the {what}", path)
+            data = handle.read(limit + 1)  # at most: the file may grow while it is read
     except OSError as error:
         raise PipelineError(f"cannot read {what}: {error.strerror}", path) from None
+    if len(data) > limit:
+        raise PipelineError(
+            f"{what} is more than {limit:,} bytes, far more than a real one can be", path
+        )
+    return data
 
 
 def _optional(folder: Path, name: str, what: str) -> InputFile | None:
@@ -104,7 +121,7 @@ def read_inputs(path: Path | str) -> DocumentInputs:
     if folder is None:
         return DocumentInputs(id=slug(source.stem), source=InputFile(str(source), data))
     return DocumentInputs(
-        id=slug(folder.name),
+        id=slug(_name(folder)),
         source=InputFile(str(source), data),
         errata=_optional(folder, ERRATA_NAME, "errata"),
         edition=_optional(folder, EDITION_NAME, "edition settings"),
@@ -112,12 +129,35 @@ def read_inputs(path: Path | str) -> DocumentInputs:
     )
 
 
+def read_words(folder: Path | None) -> str | None:
+    """A document's `words.txt` (UTF-8), or None when it has none; the same checks as the
+    other input files (the typo finder reads it, issue 13 §3)."""
+    if folder is None:
+        return None
+    folder = Path(folder)
+    path = folder / WORDS_NAME
+    if not os.path.lexists(path):
+        return None
+    if path.is_dir():
+        raise PipelineError("is a folder, not the document's list of accepted words", path)
+    data = _read(path, folder, MAX_SETTINGS_BYTES, "list of accepted words")
+    return decoded(InputFile(str(path), data), "the list of accepted words")
+
+
 def decoded(file: InputFile, what: str) -> str:
-    """A settings file's text (UTF-8); bad bytes are an error naming the file."""
+    """A settings file's text (UTF-8, with or without the byte-order mark Windows editors
+    write); bad bytes are an error naming the file, and UTF-16 is named as such."""
+    data = file.data
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise PipelineError(
+            f"{what} is UTF-16 text (its byte-order mark says so); save it as UTF-8", file.path, 1
+        )
     try:
-        return file.data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = file.data.count(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, error.start) + 1
         raise PipelineError(
             f"{what} must be UTF-8 text ({error.reason})", file.path, line
         ) from None

@@ -11,9 +11,13 @@
                  original, when the record is a translation)
     [print]      paper ("a4" | "letter"), long_notes ("fail" | "endnotes")
     [parse]      headings, speakers, not_speakers (lists), aliases (table: label → speaker)
+    [limits]     record_characters, paragraph_characters, word_characters, notes,
+                 note_number, errata_entries (whole numbers; see limits.py)
 
 Every key is optional; an unknown key or a value of the wrong type is an error naming the file
-and line, because a misspelt key would otherwise be silently ignored.
+and line, because a misspelt key would otherwise be silently ignored. So is a value the editions
+cannot hold (a control character in the title), a date that does not exist, or an encoding that
+is not a text file's (issue 13 §7).
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from typing import Any
 
 from pipeline.context import LONG_NOTE_POLICIES, PAPER_SIZES, ParseHints, Settings
 from pipeline.errors import PipelineError, parse_toml
+from pipeline.limits import LIMITS, check_value, limits_from
 from pipeline.model import Meta
+from pipeline.stages.read import character_name, encoding_problem, xml_unfit
 
-STR, LIST, TABLE = "text", "list of text", "table of text"
+STR, LIST, TABLE, NUMBER = "text", "list of text", "table of text", "a whole number"
 
 SCHEMA: dict[str, dict[str, str]] = {
     "document": {
@@ -54,6 +60,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     "source": {"archive": STR, "citation": STR, "url": STR, "encoding": STR, "language": STR},
     "print": {"paper": STR, "long_notes": STR},
     "parse": {"headings": LIST, "speakers": LIST, "not_speakers": LIST, "aliases": TABLE},
+    "limits": {limit.name: NUMBER for limit in LIMITS},
 }
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -70,6 +77,21 @@ def _is_calendar_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _check_characters(value: Any, what: str, path: Path | str, line: int | None) -> None:
+    """Refuse a value holding a character the editions cannot hold (read.py's table): it
+    would reach the XHTML and PDF metadata as it is, since nothing cleans edition.toml."""
+    texts = [value] if isinstance(value, str) else [] if isinstance(value, int) else value
+    for text in texts:
+        for part in text if isinstance(text, tuple) else (text,):
+            if found := xml_unfit(part):
+                raise PipelineError(
+                    f"{what} holds {character_name(found.group())}, a character the editions "
+                    "cannot hold; remove it",
+                    path,
+                    line,
+                )
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +117,8 @@ def _line_of(text: str, key: str, section: str | None = None) -> int | None:
 
 
 def _check(value: Any, kind: str) -> Any:
+    if kind == NUMBER:
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
     if kind == STR:
         if isinstance(value, datetime.date):
             return value.isoformat()
@@ -131,6 +155,7 @@ def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
             checked = _check(value, kind)
             if checked is None:
                 raise PipelineError(f"[{section}] {key} must be {kind}", path, line)
+            _check_characters(checked, f"[{section}] {key}", path, line)
             values[section][key] = checked
 
     document = values.get("document", {})
@@ -170,6 +195,13 @@ def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
             _line_of(text, "long_notes", "print"),
         )
     source = values.get("source", {})
+    if "encoding" in source and (problem := encoding_problem(source["encoding"])):
+        line = _line_of(text, "encoding", "source")
+        raise PipelineError(f"[source] encoding: {problem}", path, line)
+    limits = values.get("limits", {})
+    for key, value in limits.items():
+        if problem := check_value(key, value):
+            raise PipelineError(problem, path, _line_of(text, key, "limits"))
     parse = values.get("parse", {})
     settings = Settings(
         paper=printing.get("paper", "a4"),
@@ -181,6 +213,7 @@ def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
             not_speakers=parse.get("not_speakers", ()),
             aliases=parse.get("aliases", ()),
         ),
+        limits=limits_from(limits),
     )
     meta = dict(document)
     renamed = (

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from pipeline.context import Context
 from pipeline.inputs import DocumentInputs, decoded, document_folder, read_inputs, slug
+from pipeline.limits import check_fixes, check_text
 from pipeline.metadata import EditionFile, merge_meta, parse_edition
 from pipeline.model import Document
 from pipeline.stages.clean import clean
@@ -80,12 +81,15 @@ def prepare_inputs(
     refuses errata entries that are still proposed."""
     ctx = context_for(inputs)
     text = decode(inputs.source.data, encoding=ctx.settings.encoding, path=ctx.source)
+    # Sizes first: everything after grows with them, some of it faster than linearly.
+    check_text(text, ctx.source, ctx.settings.limits)
     errata_path = inputs.errata.path if inputs.errata else (ctx.errata or "errata.toml")
     errata = (
         parse_errata_file(decoded(inputs.errata, "errata"), errata_path)
         if inputs.errata
         else Errata()
     )
+    check_fixes(errata.fixes, errata_path, ctx.settings.limits)
     if release:
         check_release(errata.fixes, errata_path)
     text, corrections = apply_errata(

@@ -19,6 +19,7 @@ from pipeline.context import Context
 from pipeline.editorial.suggest import Suggestion, format_text, suggest, to_json
 from pipeline.editorial.wordlist import accepted_words
 from pipeline.errors import PipelineError, parse_toml
+from pipeline.limits import check_text
 from pipeline.model import Document, Turn, block_text, body_blocks, inline_text
 from pipeline.pipeline import resolve
 from pipeline.stages.clean import clean
@@ -88,6 +89,7 @@ def inputs_for(ctx: Context, text: str) -> FinderInputs:
 def suggestions_for(path: Path) -> tuple[tuple[Suggestion, ...], FinderInputs]:
     ctx = resolve(path)
     text = read_source(ctx.source, encoding=ctx.settings.encoding)
+    check_text(text, ctx.source, ctx.settings.limits)  # before the edit distances (issue 13 §6)
     inputs = inputs_for(ctx, text)
     found = suggest(text, names=inputs.names, accepted=inputs.accepted, known_finds=inputs.decided)
     return found, inputs

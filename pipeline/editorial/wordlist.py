@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.inputs import read_words
+
 PROJECT_WORDLIST = Path(__file__).with_name("words.txt")
 
 
@@ -32,6 +34,7 @@ def load_wordlist(path: Path) -> frozenset[str]:
 def accepted_words(document_dir: Path | None = None) -> frozenset[str]:
     """The project-wide list joined with `document_dir/words.txt`, when there is one."""
     words = load_wordlist(PROJECT_WORDLIST)
-    if document_dir is not None:
-        words |= load_wordlist(document_dir / "words.txt")
-    return words
+    # The document's list is an input file like the others: a link out of its folder is
+    # refused (inputs.py, issue 13 §3).
+    text = read_words(document_dir)
+    return words | parse_wordlist(text) if text is not None else words

@@ -31,15 +31,20 @@ model and never search the text for it again (issue 14).
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PipelineError, parse_toml
+from pipeline.inputs import InputFile, decoded
 from pipeline.model import Correction
+from pipeline.stages.clean import CLEAN_RULES
+from pipeline.stages.read import character_name, xml_unfit
 from pipeline.stages.tokens import INTERVENTION_CLOSE, RESERVED, RESERVED_RANGE, intervention_open
 
 
@@ -138,6 +143,17 @@ def _check_entry(entry: dict[str, Any], label: str, path: Path | str, line: int 
             raise PipelineError(
                 f"{label}: {key!r} holds U+{ord(found.group()):04X}, one of the private-use "
                 f"characters {RESERVED_RANGE} the pipeline reserves for its own marks",
+                path,
+                line,
+            )
+        if found := xml_unfit(value):
+            # Reported here, at the entry: the source line it would reach is not what to fix.
+            what = character_name(found.group())
+            raise PipelineError(
+                f"{label}: {key!r} holds {what}, which the source cannot hold when it is read "
+                "(pipeline/stages/read.py); leave it out"
+                if key == "find"
+                else f"{label}: {key!r} holds {what}, a character the editions cannot hold",
                 path,
                 line,
             )
@@ -254,10 +270,12 @@ def load_errata(path: Path) -> tuple[Fix, ...]:
     if not path.exists():
         return ()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PipelineError(f"cannot read errata: {error}", path) from None
-    return parse_errata(text, path)
+        data = path.read_bytes()
+    except OSError as error:
+        raise PipelineError(f"cannot read errata: {error.strerror}", path) from None
+    # The same reading as a build's (a byte-order mark allowed, UTF-16 named), so that the
+    # typo finder reports a bad file as the build does.
+    return parse_errata(decoded(InputFile(str(path), data), "errata"), path)
 
 
 def check_release(fixes: tuple[Fix, ...], path: Path | str) -> None:
@@ -281,16 +299,20 @@ _BRACKET = re.compile(r"\[[^\[\]\n]*\]")
 
 
 def _insertion(find: str, replace: str) -> tuple[int, int] | None:
-    """Where `replace` adds to `find` (start, stop in `replace`), if it only adds at one place."""
+    """Where `replace` adds to `find` (start, stop in `replace`), if it only adds at one place:
+    the earliest such place. Linear: a long entry must not cost the square of its length."""
     if len(replace) <= len(find):
         return None
-    for start in range(len(find) + 1):
-        if find[:start] != replace[:start]:
-            break
-        stop = start + len(replace) - len(find)
-        if replace[stop:] == find[start:]:
-            return start, stop
-    return None
+    prefix = 0
+    while prefix < len(find) and find[prefix] == replace[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < len(find) and find[-1 - suffix] == replace[-1 - suffix]:
+        suffix += 1
+    start = len(find) - suffix
+    if start > prefix:
+        return None
+    return start, start + len(replace) - len(find)
 
 
 def _common_ends(find: str, replace: str) -> tuple[int, int]:
@@ -417,6 +439,9 @@ def _place(
             )
         placed.append((starts[0], starts[0] + len(fix.find), fix))
     placed.sort(key=lambda item: item[0])
+    brackets = _brackets(text)
+    for start, end, fix in placed:
+        _check_brackets(text, brackets, start, end, fix, errata_path, source_path)
     for (_, end_a, fix_a), (start_b, _, fix_b) in pairwise(placed):
         if start_b < end_a:
             line = _line_and_column(text, start_b)[0]
@@ -427,6 +452,95 @@ def _place(
                 fix_b.line,
             )
     return placed
+
+
+# --- note calls an entry adds or removes -------------------------------------------------------
+
+# The export's note markers, as clean.py reads them.
+_CALL_MARK = next(rule.pattern for rule in CLEAN_RULES if rule.name == "note-call")
+_BODY_MARK = next(rule.pattern for rule in CLEAN_RULES if rule.name == "note-body")
+
+
+def _note_marks(text: str) -> tuple[Counter[str], Counter[str]]:
+    """How often each note number is called, and how many bodies it has (numbers as digit
+    strings: nothing here converts a number thousands of digits long)."""
+    calls: Counter[str] = Counter()
+    bodies: Counter[str] = Counter()
+    for line in text.split("\n"):
+        body = _BODY_MARK.match(line)
+        if body:
+            bodies[body.group(1).lstrip("0")] += 1
+            line = line[body.end() :]
+        calls.update(m.group(1).lstrip("0") for m in _CALL_MARK.finditer(line))
+    return calls, bodies
+
+
+def _check_notes(
+    before: str, after: str, fixes: list[Fix], errata_path: Path | str, source_path: Path | str
+) -> None:
+    """An entry that adds, moves or removes a note marker must leave that note called once with
+    one body. Checked here, so that the message names the entry: parse.py would report the
+    same problem at the source line, where there is nothing to correct (issue 13 §9)."""
+    touched: dict[str, Fix] = {}
+    for fix in fixes:
+        marks = (*_note_marks(fix.find), *_note_marks(fix.replace))
+        if marks[:2] != marks[2:]:
+            for number in set().union(*marks):
+                touched.setdefault(number, fix)
+    if not touched:
+        return
+    calls_before, bodies_before = _note_marks(before)
+    calls, bodies = _note_marks(after)
+    for number, fix in touched.items():
+        state = (calls[number], bodies[number])
+        if state in ((1, 1), (0, 0)) or state == (calls_before[number], bodies_before[number]):
+            continue  # a sound note, or the source's own problem (parse.py reports it there)
+        if calls[number] == 0:
+            problem = f"removes the call of note {number}, whose body stays in {source_path}"
+        elif calls[number] > 1:
+            problem = f"calls note {number}, which is called elsewhere in {source_path} too"
+        elif bodies[number] == 0:
+            problem = f"calls note {number}, which has no body in {source_path}"
+        else:
+            problem = f"leaves note {number} with {bodies[number]} bodies"
+        raise PipelineError(
+            f"fix {fix.id!r}: {problem}; each note must be called once and have one body",
+            errata_path,
+            fix.line or None,
+        )
+
+
+def _brackets(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every bracket of the source, in order (note calls are not brackets)."""
+    masked = _NOTE_CALL.sub(lambda m: "\0" * len(m.group()), text)
+    return [(unit.start(), unit.end()) for unit in _BRACKET.finditer(masked)]
+
+
+def _check_brackets(
+    text: str,
+    brackets: list[tuple[int, int]],
+    start: int,
+    end: int,
+    fix: Fix,
+    errata_path: Path | str,
+    source_path: Path | str,
+) -> None:
+    """An entry's `find` takes a bracket of the source ("[Ichiro]") whole or leaves it alone:
+    the words inside are an Editorial node, which holds no intervention, so marks cut into it
+    would be printed as they are (found by the fuzzer: tests/test_properties.py)."""
+    for edge in (start, end):
+        index = bisect.bisect_right(brackets, (edge, len(text) + 1)) - 1
+        if index < 0:
+            continue
+        a, b = brackets[index]
+        if a < edge < b:
+            raise PipelineError(
+                f"fix {fix.id!r}: `find` cuts into the source's bracket {text[a:b]!r} (line "
+                f"{_line_and_column(text, a)[0]} of {source_path}); take the whole bracket into "
+                "`find` and `replace`",
+                errata_path,
+                fix.line or None,
+            )
 
 
 def apply_errata(
@@ -442,10 +556,13 @@ def apply_errata(
     out, for a reader of the text), and the corrections in source order, each with the source
     line and column where its `find` starts."""
     pieces: list[str] = []
+    plain: list[str] = []  # the edited text without marks, to check the notes on
     corrections: list[Correction] = []
     cursor = 0
-    for start, end, fix in _place(text, fixes, errata_path, source_path):
+    placed = _place(text, fixes, errata_path, source_path)
+    for start, end, fix in placed:
         pieces.append(text[cursor:start])
+        plain += [text[cursor:start], fix.replace]
         a, b = _span(fix)
         index = len(corrections)
         if marked:
@@ -475,4 +592,6 @@ def apply_errata(
             )
         )
     pieces.append(text[cursor:])
+    plain.append(text[cursor:])
+    _check_notes(text, "".join(plain), [fix for _, _, fix in placed], errata_path, source_path)
     return "".join(pieces), tuple(corrections)

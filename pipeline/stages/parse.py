@@ -71,7 +71,9 @@ from pipeline.stages.tokens import (
 
 _INLINE = re.compile(
     NOTE_REF_TOKEN.pattern
-    + r"|\[([^\[\]\n]*)\]|"
+    # A bracket holding a token is not an editorial insertion: its note call or intervention
+    # must stay a node (issue 13: "[[bookmark: _ftn_GoBack0][1]]" hid note 1 as text).
+    + r"|\[([^\[\]\n\ue000-\ue00f]*)\]|"
     + INTERVENTION_START.pattern
     + "|"
     + INTERVENTION_CLOSE

@@ -1,0 +1,252 @@
+"""What the command line does when the machine, not the folder, is hostile: Ctrl-C and SIGTERM
+in the middle of a build, a full disk, an output folder it may not write, a reader that closes
+the pipe, a batch with one document over a limit, a writer that produces bad XML (issue 13).
+
+Each run is a real `python -m pipeline` process; the earlier edition in the output folder must
+come out of every failure byte for byte as it was, with nothing left beside it.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.checks.xml import MalformedEdition, check_epub
+from pipeline.cli import main
+from tests.conftest import ROOT, export
+from tests.robustness.catalogue import SOUND
+from tests.robustness.test_catalogue import snapshot
+
+PYTHON = [sys.executable, "-m", "pipeline"]
+
+
+def long_record(notes: int = 150) -> str:
+    """A record whose print layout takes seconds (every footnote costs WeasyPrint)."""
+    return export(
+        "8 October 1973",
+        "Morning meeting (11:30-13:40)",
+        *[f"Tanaka. Point {i} of the talks.{{{i + 1}}}" for i in range(notes)],
+        notes=tuple(f"A note on point {i}." for i in range(notes)),
+    )
+
+
+@pytest.fixture
+def built(tmp_path) -> tuple[Path, Path, dict[str, bytes]]:
+    """A document folder `record/`, its edition built in `out/`, and that edition's bytes."""
+    folder = tmp_path / "record"
+    folder.mkdir()
+    (folder / "source.txt").write_text(SOUND, encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [*PYTHON, "build", str(folder), "--out", str(out)], cwd=ROOT, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    return folder, out, snapshot(out)
+
+
+def leftovers(place: Path) -> list[str]:
+    """Anything beside the output folder but its lock: staging or retired folders."""
+    names = (p.name for p in place.iterdir())
+    return sorted(name for name in names if name.startswith(".out.") and name != ".out.lock")
+
+
+def in_layout(pid: int) -> bool:
+    """Whether the process has loaded Pango: it is inside `main`, building."""
+    try:
+        return "libpango" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "term"]
+)
+def test_an_interrupted_build_says_so_and_writes_nothing(built, signum, status):
+    folder, out, earlier = built
+    (folder / "source.txt").write_text(long_record(), encoding="utf-8")
+    process = subprocess.Popen(
+        [*PYTHON, "build", str(folder), "--out", str(out)],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not in_layout(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    # A shell shows 128 + the signal either way: CPython now and then ends a process whose
+    # KeyboardInterrupt was handled by killing itself with SIGINT after the exit status is set
+    # (a flag some C code leaves set), which is as good for the user.
+    assert process.returncode in (status, -signum), err
+    assert err.strip().splitlines() == ["interrupted; nothing written"]
+    assert snapshot(out) == earlier
+    assert leftovers(out.parent) == []
+
+
+def test_a_full_disk_is_a_message_and_the_earlier_edition_stays(built):
+    folder, out, earlier = built
+    (folder / "source.txt").write_text(SOUND.replace("Yes,", "Yes indeed,"), encoding="utf-8")
+
+    def small_files() -> None:
+        # Python ignores SIGXFSZ, so a write past the limit fails with EFBIG, as on a full disk.
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    done = subprocess.run(
+        [*PYTHON, "build", str(folder), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        preexec_fn=small_files,
+    )
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert "cannot write: File too large" in line and "Traceback" not in done.stderr
+    assert "full?" in line
+    assert snapshot(out) == earlier
+    assert leftovers(out.parent) == []
+
+
+# `python -m pipeline` with the folder beside the output folder made unwritable the way the
+# kernel would refuse it (as root, permissions refuse nothing, so they cannot be used).
+_REFUSING = """
+import errno, os, runpy, sys
+refused, code = sys.argv.pop(1), int(sys.argv.pop(1))
+real_mkdir = os.mkdir
+def mkdir(path, *args, **kwargs):
+    if os.path.dirname(os.path.abspath(path)) == refused:
+        raise OSError(code, os.strerror(code), path)
+    return real_mkdir(path, *args, **kwargs)
+os.mkdir = mkdir
+sys.argv[0] = "pipeline"
+runpy.run_module("pipeline", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [(errno.EACCES, "Permission denied"), (errno.EROFS, "Read-only file system")],
+    ids=["read-only-folder", "read-only-file-system"],
+)
+def test_an_output_folder_it_may_not_write_is_a_message(built, code, reason):
+    folder, out, earlier = built
+    (folder / "source.txt").write_text(SOUND.replace("Yes,", "Indeed,"), encoding="utf-8")
+    build_argv = ["build", str(folder), "--out", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-c", _REFUSING, str(out.parent), str(code), *build_argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert f"cannot write: {reason}" in line, line
+    assert snapshot(out) == earlier
+    assert leftovers(out.parent) == []
+
+
+def test_a_reader_that_closes_the_pipe_is_no_internal_error():
+    reader = subprocess.Popen(
+        ["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL
+    )
+    done = subprocess.run(
+        [*PYTHON, "inspect", str(ROOT / "sources" / "1973-10-08-soviet-japanese-talks"), "--json"],
+        cwd=ROOT,
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    reader.stdin.close()
+    reader.wait()
+    assert done.returncode in (0, 141), done.stderr
+    assert done.stderr == ""
+
+
+def test_a_batch_goes_on_past_a_document_over_a_limit(tmp_path):
+    sources = tmp_path / "sources"
+    for name, text in (
+        ("a-sound", SOUND),
+        ("b-long-word", SOUND.replace("Yes,", "Y" + "e" * 400 + "s,")),
+        ("c-sound", SOUND.replace("Yes,", "Indeed,")),
+    ):
+        (sources / name).mkdir(parents=True)
+        (sources / name / "source.txt").write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [*PYTHON, "build", "--all", str(sources), "--out", str(tmp_path / "out"), "-j", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "b-long-word/source.txt:6: column 9: a word of 403 characters" in done.stderr
+    assert "2 built, 1 failed" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [
+        "a-sound",
+        "c-sound",
+    ]
+
+
+def test_a_folder_given_as_dot_dot_is_named_by_its_own_name(tmp_path):
+    """`..` must not name the output folder (output/.. is the project itself)."""
+    folder = tmp_path / "record"
+    (folder / "notes").mkdir(parents=True)
+    (folder / "source.txt").write_text(SOUND, encoding="utf-8")
+    done = subprocess.run(
+        [*PYTHON, "inspect", "..", "--json"],
+        cwd=folder / "notes",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},  # this checkout's pipeline, from elsewhere
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["id"] == "record"
+
+
+def corrupted(epub: bytes) -> bytes:
+    """The EPUB with an unclosed element in its first chapter."""
+    source = zipfile.ZipFile(io.BytesIO(epub))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("chapter-01.xhtml"):
+                data = data.replace(b"</p>", b"", 1)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def test_an_epub_that_is_not_well_formed_is_never_written(built, monkeypatch, capsys):
+    folder, out, earlier = built
+    import pipeline.writers.epub
+
+    real = pipeline.writers.epub.write_epub
+    monkeypatch.setattr(pipeline.writers.epub, "write_epub", lambda *args: corrupted(real(*args)))
+    (folder / "source.txt").write_text(SOUND.replace("Yes,", "Indeed,"), encoding="utf-8")
+    status = main(["build", str(folder), "--out", str(out), "--force"])
+    err = capsys.readouterr().err
+    assert status == 70
+    assert "internal error: MalformedEdition: record.epub/EPUB/chapter-01.xhtml:" in err
+    assert "not well-formed XML" in err and "the EPUB was not written" in err
+    assert snapshot(out) == earlier
+
+
+def test_check_epub_passes_a_built_edition_and_names_what_is_wrong(built):
+    _, out, _ = built
+    good = (out / "record.epub").read_bytes()
+    check_epub(good, "record.epub")
+    with pytest.raises(MalformedEdition, match=r"record.epub/EPUB/chapter-01.xhtml:\d+: column"):
+        check_epub(corrupted(good), "record.epub")
+    with pytest.raises(MalformedEdition, match="not a zip archive"):
+        check_epub(b"PK no zip", "record.epub")
