@@ -19,6 +19,7 @@ from pipeline.context import Context
 from pipeline.editorial.suggest import Suggestion, format_text, suggest, to_json
 from pipeline.editorial.wordlist import accepted_words
 from pipeline.errors import PipelineError, parse_toml
+from pipeline.inputs import InputFile, decoded
 from pipeline.limits import check_text
 from pipeline.model import Document, Turn, block_text, body_blocks, inline_text
 from pipeline.pipeline import resolve
@@ -66,9 +67,11 @@ def decided_entries(errata: Path | None) -> tuple[tuple[str, ...], frozenset[str
     if errata is None or not errata.is_file():
         return (), frozenset()
     try:
-        data = parse_toml(errata.read_text(encoding="utf-8"), errata)
-    except (OSError, UnicodeDecodeError) as error:
-        raise PipelineError(f"cannot read errata: {error}", errata) from None
+        raw = errata.read_bytes()
+    except OSError as error:
+        raise PipelineError(f"cannot read errata: {error.strerror}", errata) from None
+    # Decoded as a build decodes it (a byte-order mark allowed, UTF-16 named, at its line).
+    data = parse_toml(decoded(InputFile(str(errata), raw), "errata"), errata)
     entries = data.get("fix", [])
     entries = [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
     finds = tuple(e["find"] for e in entries if isinstance(e.get("find"), str) and e["find"])

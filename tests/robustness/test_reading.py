@@ -24,6 +24,10 @@ FAMILY = sorted((ROOT.parent / "shared" / "sources").glob("*.txt")) + sorted(
 )
 TEXTS = [decode(path.read_bytes(), path=path) for path in FAMILY]
 
+# These tests read files whose characters or encoding the reader settles with a warning, and
+# check that warning themselves.
+pytestmark = pytest.mark.allow_warnings
+
 
 def xml_char(code: int) -> bool:
     """XML 1.0 §2.2 Char."""
