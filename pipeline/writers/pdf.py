@@ -361,7 +361,7 @@ def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, objec
     }
 
 
-def _colophon(doc: Document) -> list[dict[str, str]]:
+def _colophon(doc: Document, paper: str) -> list[dict[str, str]]:
     """Who made the edition, from what, when: the print edition's imprint, at its very end."""
     meta = doc.meta
     entries = [{"label": c.label, "value": c.name} for c in contributors(meta)]
@@ -372,7 +372,7 @@ def _colophon(doc: Document) -> list[dict[str, str]]:
         ("Source", meta.archive or meta.citation),
         ("Online", meta.source_url),
         ("Rights", meta.rights),
-        ("Identifier", print_identifier(meta)),
+        ("Identifier", print_identifier(meta, paper)),
         ("Typeset by", f"{generator()}, with WeasyPrint {weasyprint.__version__}"),
     ):
         if value.strip():
@@ -439,7 +439,7 @@ def print_html(doc: Document, ctx: Context, layout: LayoutRound | None = None) -
         if note.number in layout.endnotes
     ]
     known_ids = frozenset(_known_ids(doc))
-    metadata = pdf_metadata(doc)
+    metadata = pdf_metadata(doc, ctx.settings.paper)
     return (
         _environment()
         .get_template(TEMPLATE)
@@ -459,7 +459,7 @@ def print_html(doc: Document, ctx: Context, layout: LayoutRound | None = None) -
             sessions=sessions,
             endnotes=endnote_items,
             editorial=_editorial_note(doc, known_ids),
-            colophon=_colophon(doc),
+            colophon=_colophon(doc, ctx.settings.paper),
         )
     )
 
@@ -741,4 +741,4 @@ def write_pdf(
         rendered = render_print(doc, ctx)
     # Fonts are subset by default (NOTES.md). Every date comes from the metadata, never the
     # clock, so two builds are byte-identical.
-    return rendered.write_pdf(finisher=finish_pdf(doc))
+    return rendered.write_pdf(finisher=finish_pdf(doc, ctx.settings.paper))

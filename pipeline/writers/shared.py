@@ -158,7 +158,9 @@ def epub_identifier(meta: Meta) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, IDENTIFIER_BASE + meta.id)}"
 
 
-def print_identifier(meta: Meta) -> str:
-    """The print (PDF) edition's identifier, distinct from the EPUB's: the `dc:source` the EPUB's
-    page list names, and the PDF's own `dc:identifier`."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, IDENTIFIER_BASE + meta.id + '/print')}"
+def print_identifier(meta: Meta, paper: str = "a4") -> str:
+    """The print (PDF) edition's identifier on `paper` (a key of `context.PAPER_SIZES`),
+    distinct from the EPUB's: the PDF's own `dc:identifier`, and the `pageBreakSource` the
+    EPUB's page-list names. An A4 and a Letter print edition are two editions (issue 11)."""
+    name = f"{IDENTIFIER_BASE}{meta.id}/print/{paper}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"

@@ -96,7 +96,7 @@ def _speakers(doc: Document) -> tuple[str, ...]:
     return tuple(s for s in found if s)
 
 
-def pdf_metadata(doc: Document) -> PdfMetadata:
+def pdf_metadata(doc: Document, paper: str = "a4") -> PdfMetadata:
     meta = doc.meta
     keywords = tuple(s.strip() for s in meta.subjects if s.strip()) or _speakers(doc)
     return PdfMetadata(
@@ -109,7 +109,7 @@ def pdf_metadata(doc: Document) -> PdfMetadata:
         published=edition_date(meta),
         modified=(meta.modified or edition_date(meta)).strip(),
         coverage=content_date(meta),
-        identifier=print_identifier(meta),
+        identifier=print_identifier(meta, paper),
         publisher=meta.publisher.strip(),
         rights=meta.rights.strip(),
         source=" ".join(meta.citation.split()) or meta.source_url.strip(),
@@ -223,10 +223,10 @@ def xmp_packet(data: PdfMetadata) -> bytes:
     )
 
 
-def finish_pdf(doc: Document) -> Callable[[Any, pydyf.PDF], None]:
+def finish_pdf(doc: Document, paper: str = "a4") -> Callable[[Any, pydyf.PDF], None]:
     """A WeasyPrint `finisher`: the Info fields above, and the XMP packet as the catalog's
     /Metadata stream (uncompressed, so tools that do not inflate streams can read it)."""
-    data = pdf_metadata(doc)
+    data = pdf_metadata(doc, paper)
 
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         for key, value in info_fields(data).items():

@@ -111,7 +111,9 @@ def test_the_identifiers_are_the_ones_the_epub_names() -> None:
     from pipeline.writers import epub
 
     meta = Meta(id="some-record", title="t")
-    assert epub.print_identifier(meta) == print_identifier(meta)
+    for paper in ("a4", "letter"):
+        assert epub.print_identifier(meta, paper) == print_identifier(meta, paper)
+    assert print_identifier(meta, "a4") != print_identifier(meta, "letter")
     assert epub.epub_identifier(meta) == epub_identifier(meta)
 
 

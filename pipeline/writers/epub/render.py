@@ -535,10 +535,14 @@ def _depth(entries: Sequence[Entry]) -> int:
 def render_ncx(plan: BookPlan, identifier: str, authors: Sequence[str]) -> bytes:
     """The EPUB 2 navigation (NCX): the same contents, and the page-list for readers that know
     no EPUB 3 nav (Adobe's RMSDK, older Kobo and Sony readers). playOrder counts the targets in
-    reading order, one number for targets that point at the same place (Z39.86-2005, NCX)."""
+    reading order, one number for each target (Z39.86-2005, NCX)."""
     entries = contents(plan)
-    places = {_place(plan, e.href) for e in _walk(entries)} | {p.order for p in plan.pages}
-    play = {place: n for n, place in enumerate(sorted(places), start=1)}
+    # One number per target: two targets at the same place with other addresses (a page that
+    # starts at a chapter's heading) may not share one (EPUBCheck RSC-005).
+    targets = {(_place(plan, e.href), e.href) for e in _walk(entries)} | {
+        (p.order, f"{p.file}#page-{p.page}") for p in plan.pages
+    }
+    play = {target: n for n, target in enumerate(sorted(targets), start=1)}
     numbers = itertools.count(1)
 
     def points(items: Sequence[Entry]) -> tuple[NavPoint, ...]:
@@ -547,7 +551,7 @@ def render_ncx(plan: BookPlan, identifier: str, authors: Sequence[str]) -> bytes
                 f"navpoint-{next(numbers)}",
                 e.label,
                 e.href,
-                play[_place(plan, e.href)],
+                play[(_place(plan, e.href), e.href)],
                 points(e.children),
             )
             for e in items
@@ -558,7 +562,7 @@ def render_ncx(plan: BookPlan, identifier: str, authors: Sequence[str]) -> bytes
             "id": f"pagetarget-{p.page}",
             "value": p.page,
             "href": f"{p.file}#page-{p.page}",
-            "play": play[p.order],
+            "play": play[(p.order, f"{p.file}#page-{p.page}")],
         }
         for p in plan.pages
     ]
