@@ -150,8 +150,9 @@ def _check_entry(entry: dict[str, Any], label: str, path: Path | str, line: int 
             # Reported here, at the entry: the source line it would reach is not what to fix.
             what = character_name(found.group())
             raise PipelineError(
-                f"{label}: {key!r} holds {what}, which the source cannot hold when it is read "
-                "(pipeline/stages/read.py); leave it out"
+                f"{label}: {key!r} holds {what}, which reading the source refuses, drops or "
+                "replaces (CHARACTER_RULES in pipeline/stages/read.py): write `find` as the "
+                "source reads after that"
                 if key == "find"
                 else f"{label}: {key!r} holds {what}, a character the editions cannot hold",
                 path,
