@@ -33,6 +33,7 @@ from pipeline.errors import PipelineError, parse_toml
 from pipeline.limits import LIMITS, check_value, limits_from
 from pipeline.model import Meta
 from pipeline.stages.read import character_name, encoding_problem, xml_unfit
+from pipeline.stages.tokens import RESERVED, RESERVED_RANGE
 
 STR, LIST, TABLE, NUMBER = "text", "list of text", "table of text", "a whole number"
 
@@ -80,8 +81,9 @@ def _is_calendar_date(value: str) -> bool:
 
 
 def _check_characters(value: Any, what: str, path: Path | str, line: int | None) -> None:
-    """Refuse a value holding a character the editions cannot hold (read.py's table): it
-    would reach the XHTML and PDF metadata as it is, since nothing cleans edition.toml."""
+    """Refuse a value holding a character the editions cannot hold (read.py's table) or one of
+    the pipeline's tokens: it would reach the XHTML and PDF metadata as it is, since nothing
+    cleans edition.toml."""
     texts = [value] if isinstance(value, str) else [] if isinstance(value, int) else value
     for text in texts:
         for part in text if isinstance(text, tuple) else (text,):
@@ -89,6 +91,16 @@ def _check_characters(value: Any, what: str, path: Path | str, line: int | None)
                 raise PipelineError(
                     f"{what} holds {character_name(found.group())}, a character the editions "
                     "cannot hold; remove it",
+                    path,
+                    line,
+                )
+            # The title, the hints and the rest meet text stages and writers that read these
+            # characters as note calls and interventions (found by the fuzzer).
+            if found := RESERVED.search(part):
+                raise PipelineError(
+                    f"{what} holds U+{ord(found.group()):04X}, one of the private-use "
+                    f"characters {RESERVED_RANGE} the pipeline reserves for its own marks; "
+                    "remove it",
                     path,
                     line,
                 )
@@ -107,7 +119,8 @@ def _line_of(text: str, key: str, section: str | None = None) -> int | None:
     start = 0
     if section:
         for i, line in enumerate(lines):
-            if line.strip() == f"[{section}]":
+            # As TOML allows a header to be written: "[ document ]  # the book".
+            if re.match(rf"""^\s*\[\s*["']?{section}["']?\s*\]\s*(?:#.*)?$""", line):
                 start = i
                 break
     for i in range(start, len(lines)):

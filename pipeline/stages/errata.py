@@ -139,7 +139,9 @@ def _check_entry(entry: dict[str, Any], label: str, path: Path | str, line: int 
             # A paragraph is one line of the source; keeping line counts stable keeps
             # every later message pointing at the right line.
             raise PipelineError(f"{label}: {key!r} must not span lines", path, line)
-        if key in ("find", "replace") and (found := RESERVED.search(value)):
+        # Every value: `reason`, `note` and the rest reach the model and the editorial note,
+        # where a token character would be read as a mark (found by the fuzzer).
+        if found := RESERVED.search(value):
             raise PipelineError(
                 f"{label}: {key!r} holds U+{ord(found.group()):04X}, one of the private-use "
                 f"characters {RESERVED_RANGE} the pipeline reserves for its own marks",
@@ -198,9 +200,27 @@ def _check_values(fix: Fix, label: str, classes: dict[str, str], path: Path | st
             ) from None
 
 
+# Table headers as TOML allows them to be written ("[[ fix ]]  # typos"), so that every entry's
+# messages name its own line, not the next entry's.
+_FIX_HEADER = re.compile(r"""^\s*\[\[\s*(?:fix|"fix"|'fix')\s*\]\]\s*(?:#.*)?$""")
+_CLASSES_HEADER = re.compile(r"""^\s*\[\s*(?:classes|"classes"|'classes')\s*\]\s*(?:#.*)?$""")
+
+
+def _unfit_character(value: str) -> str | None:
+    """What in a value written by the editor no edition can take as it is, if anything."""
+    if found := xml_unfit(value):
+        return f"{character_name(found.group())}, a character the editions cannot hold"
+    if found := RESERVED.search(value):
+        return (
+            f"U+{ord(found.group()):04X}, one of the private-use characters {RESERVED_RANGE} "
+            "the pipeline reserves for its own marks"
+        )
+    return None
+
+
 def _classes(data: dict[str, Any], path: Path | str, text: str) -> dict[str, str]:
     table = data.get("classes", {})
-    line = next((i + 1 for i, ln in enumerate(text.split("\n")) if ln.strip() == "[classes]"), None)
+    line = next((i + 1 for i, ln in enumerate(text.split("\n")) if _CLASSES_HEADER.match(ln)), None)
     if not isinstance(table, dict) or not all(
         isinstance(v, str) and v.strip() for v in table.values()
     ):
@@ -209,13 +229,31 @@ def _classes(data: dict[str, Any], path: Path | str, text: str) -> dict[str, str
             path,
             line,
         )
+    for name, description in table.items():
+        for what, value in (("name", name), ("description", description)):
+            # The description is the reason of every entry of its class, in the editorial note.
+            if problem := _unfit_character(value):
+                raise PipelineError(
+                    f"[classes] {name!r}: the {what} holds {problem}",
+                    path,
+                    _key_line(text, name, line),
+                )
     return dict(table)
+
+
+def _key_line(text: str, key: str, after: int | None) -> int | None:
+    """The line of `key = …` at or after line `after` (a [classes] entry), else `after`."""
+    lines = text.split("\n")
+    for number in range((after or 1) - 1, len(lines)):
+        if re.match(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", lines[number]):
+            return number + 1
+    return after
 
 
 def parse_errata_file(text: str, path: Path | str = "errata.toml") -> Errata:
     """Read and check an errata file's text; every problem names the file and the entry's line."""
     data = parse_toml(text, path)
-    header_lines = [i + 1 for i, ln in enumerate(text.split("\n")) if ln.strip() == "[[fix]]"]
+    header_lines = [i + 1 for i, ln in enumerate(text.split("\n")) if _FIX_HEADER.match(ln)]
     unknown = sorted(set(data) - {"fix", "classes"})
     if unknown:
         raise PipelineError(
