@@ -535,6 +535,9 @@ def _settle(
     name = _display_job(job)
     if isinstance(result, PipelineError):
         return Outcome(name, "failed", str(result))
+    if isinstance(result, OSError) and (problem := _machine_problem(result)):
+        # A full disk in a worker is no bug: the single build's sentence, for this document.
+        return Outcome(name, "failed", f"{name}: {problem}")
     if isinstance(result, BaseException):
         return Outcome(
             name, "failed", f"{name}: internal error: {type(result).__name__}: {result}", True
@@ -551,6 +554,12 @@ def _settle(
     except PipelineError as error:
         return Outcome(name, "failed", str(error))
     return Outcome(name, "built")
+
+
+def _machine_problem(error: OSError) -> str | None:
+    from pipeline.cli import machine_problem  # the command line's sentence, word for word
+
+    return machine_problem(error)
 
 
 def default_jobs() -> int:

@@ -22,9 +22,10 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from pipeline.context import PAPER_SIZES, PROJECT_ROOT
 from pipeline.errors import PipelineError
@@ -52,8 +53,12 @@ EXIT_TERMINATED = 143  # 128 + SIGTERM
 ENVIRONMENT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
+# What signal.signal accepts and returns.
+Handler = Callable[[int, FrameType | None], object] | int | None
+
+
 class Terminated(KeyboardInterrupt):
-    """SIGTERM during a single build, handled as Ctrl-C is."""
+    """SIGTERM during a command (but a batch), handled as Ctrl-C is."""
 
 
 # --- inspect -----------------------------------------------------------------------------------
@@ -200,39 +205,31 @@ def run_build(args: argparse.Namespace) -> int:
     if not args.force and was_up_to_date:
         print(f"up to date: {job.out_dir} (--force rebuilds)", file=sys.stderr)
         return 0
+    published = False
     try:
-        with _termination_as_interrupt():
-            edition = build_one(job.inputs, formats, args.paper, args.tei_profile)
-            publish_edition(job, edition, formats)
+        edition = build_one(job.inputs, formats, args.paper, args.tei_profile)
+        publish_edition(job, edition, formats)
+        published = True
+        _ignore_interrupts()  # the edition is out: what is left is to say so
+        for name in sorted(edition.files):
+            print(f"wrote {job.out_dir / name}", file=sys.stderr)
     except KeyboardInterrupt as stop:
         # Publishing swaps the whole set in one step, so the folder holds the earlier set or
         # the new one; say which (the interrupt may come just after the swap).
-        if not was_up_to_date and up_to_date(job, formats):
+        if published or (not was_up_to_date and up_to_date(job, formats)):
             print(f"interrupted; the new edition is in {job.out_dir}, whole", file=sys.stderr)
         else:
             print("interrupted; nothing written", file=sys.stderr)
         return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
-    for name in sorted(edition.files):
-        print(f"wrote {job.out_dir / name}", file=sys.stderr)
     return 0
 
 
-@contextmanager
-def _termination_as_interrupt() -> Iterator[None]:
-    """SIGTERM (`kill`, a CI timeout) ends a single build like Ctrl-C: the staging folder is
-    removed and the message says what was kept, instead of dying with leftovers."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise Terminated
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+def _ignore_interrupts() -> None:
+    """Ignore Ctrl-C and SIGTERM for the rest of the command (`main` restores the handlers):
+    the work is done, and an interrupt would only make the report of it lie."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def run_build_all(args: argparse.Namespace) -> int:
@@ -252,6 +249,11 @@ def run_build_all(args: argparse.Namespace) -> int:
         release=args.release,
         tei_profile=args.tei_profile,
     )
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM ends a batch as it ends any process: the batch stops at safe points for
+        # Ctrl-C only (a KeyboardInterrupt inside a pool's locks can hang its shutdown), and
+        # what it left half-done the next build cleans up (output.py).
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     progress = progress_for(sys.stderr)
     try:
         with progress:
@@ -265,6 +267,7 @@ def run_build_all(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
+    _ignore_interrupts()  # the batch is over: its report is printed whole
     for outcome in report.outcomes:
         if outcome.status == "failed":
             print(outcome.message, file=sys.stderr)
@@ -382,17 +385,46 @@ def _one_line(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _interrupts_raise(after: Handler | None) -> Iterator[None]:
+    """While a command runs, Ctrl-C raises KeyboardInterrupt and SIGTERM (`kill`, a CI
+    timeout) its subclass Terminated, so that a build removes its staging folder and each
+    command says what it kept, instead of dying with leftovers. Afterwards the handlers
+    are `after` (`python -m pipeline`: SIG_IGN, since the run's status stands), else what they
+    were before."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    before_term = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return args.run(args)
+        yield
+    finally:
+        # None: the handler was not Python's; the default is the closest Python can set.
+        signal.signal(signal.SIGTERM, (before_term or signal.SIG_DFL) if after is None else after)
+        signal.signal(signal.SIGINT, (before_int or signal.SIG_DFL) if after is None else after)
+
+
+def main(argv: Sequence[str] | None = None, *, interrupts_after: Handler | None = None) -> int:
+    """Run one command line; every problem of the input or of the machine is one line on stderr.
+    `interrupts_after`: the SIGINT and SIGTERM handler once the command is over (see
+    `_interrupts_raise`)."""
+    try:
+        with _interrupts_raise(interrupts_after):
+            # The parser imports the TEI writer: inside, so that an interrupt there is handled.
+            args = parser().parse_args(argv)
+            return args.run(args)
     except PipelineError as error:
         print(_one_line(str(error), 2000), file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         # The other commands write nothing; a build says more in run_build.
         print("interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # `inspect | head`: the reader has gone, which is no error of ours. Later writes to
         # stdout (Python's own flush at exit) go nowhere instead of failing again.
@@ -400,21 +432,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     except OSError as error:
-        if error.errno not in ENVIRONMENT_ERRORS:
+        if (message := machine_problem(error)) is None:
             return _internal(error)
-        # A full disk or a read-only one where a build writes its temporary files (WeasyPrint
-        # writes the fonts it loads): the machine's problem, not the pipeline's nor the input's.
-        if error.filename:
-            message = f"{error.filename}: cannot write: {error.strerror}"
-        else:
-            message = (
-                f"{tempfile.gettempdir()}: cannot write: {error.strerror} (is the disk or the "
-                "temporary folder full?)"
-            )
         print(_one_line(message), file=sys.stderr)
         return EXIT_INPUT
     except Exception as error:
         return _internal(error)
+
+
+def machine_problem(error: OSError) -> str | None:
+    """The sentence for a full disk or a read-only one where a build writes its temporary files
+    (WeasyPrint writes the fonts it loads): the machine's problem, not the pipeline's nor the
+    input's. None for any other OSError, which is a bug. A batch says the same for a document
+    whose worker met it (batch.py)."""
+    if error.errno not in ENVIRONMENT_ERRORS:
+        return None
+    if error.filename:
+        return f"{error.filename}: cannot write: {error.strerror}"
+    return (
+        f"{tempfile.gettempdir()}: cannot write: {error.strerror} (is the disk or the "
+        "temporary folder full?)"
+    )
 
 
 def _internal(error: Exception) -> int:

@@ -119,6 +119,76 @@ def test_a_full_disk_is_a_message_and_the_earlier_edition_stays(built):
     assert leftovers(out.parent) == []
 
 
+def handles_sigterm(pid: int) -> bool:
+    """Whether the process has a handler for SIGTERM: pipeline/__main__.py installs one with
+    its interrupt handling, on its first lines (Python itself installs none)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = next(line for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(caught.split()[1], 16) >> (signal.SIGTERM - 1) & 1)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.15, 0.3, 0.6, 1.0, 1.6])
+def test_ctrl_c_at_any_moment_of_the_start_says_so(built, delay):
+    """Issue 13: Ctrl-C while the command was still importing (WeasyPrint takes a second or
+    two) printed a traceback. From the moment the pipeline's code runs (Python's own start-up
+    before that is Python's), an interrupt is one line and exit 130, and the earlier edition
+    stays; the delays cover imports, parsing and the layout of a small record."""
+    folder, out, earlier = built
+    (folder / "source.txt").write_text(SOUND.replace("Yes,", "Indeed,"), encoding="utf-8")
+    process = subprocess.Popen(
+        [*PYTHON, "build", str(folder), "--out", str(out), "--force"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not handles_sigterm(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    if process.returncode == 0:  # the build was quicker than the delay: its report, whole
+        assert err.strip().splitlines()[-1].startswith("wrote "), err
+        return
+    assert process.returncode in (130, -signal.SIGINT), err
+    assert err.strip().splitlines() == ["interrupted; nothing written"]
+    assert snapshot(out) == earlier
+    assert leftovers(out.parent) == []
+
+
+def test_a_full_disk_in_a_batch_is_each_documents_message_and_the_batch_goes_on(tmp_path):
+    """Issue 13: a worker that met a full disk was reported as an internal error (exit 70); it
+    is the single build's sentence, for that document, and the next document is still tried.
+    Both kinds of batch: in this process (-j 1) and in worker processes (-j 2)."""
+    sources = tmp_path / "sources"
+    for name in ("a-first", "b-second"):
+        (sources / name).mkdir(parents=True)
+        (sources / name / "source.txt").write_text(SOUND, encoding="utf-8")
+
+    def small_files() -> None:  # as in the single build's test above
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    for jobs in ("1", "2"):
+        done = subprocess.run(
+            [*PYTHON, "build", "--all", str(sources), "--out", str(tmp_path / jobs), "-j", jobs],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            preexec_fn=small_files,
+        )
+        assert done.returncode == 2, done.stderr
+        lines = done.stderr.strip().splitlines()
+        for name in ("a-first", "b-second"):
+            (line,) = [line for line in lines if line.startswith(f"{sources / name}: ")]
+            assert "cannot write: File too large (is the disk or the temporary" in line
+        assert lines[-1].startswith("0 built, 2 failed"), lines
+        assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
 # `python -m pipeline` with the folder beside the output folder made unwritable the way the
 # kernel would refuse it (as root, permissions refuse nothing, so they cannot be used).
 _REFUSING = """
