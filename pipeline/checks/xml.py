@@ -1,4 +1,5 @@
-"""Turn a built EPUB's bytes into a verdict: every XML file in it well-formed, or an error.
+"""Turn a built EPUB's bytes into a verdict: every XML file in it well-formed and every link
+inside it leading somewhere, or an error.
 
     check_epub(data, "doc.epub")      # returns nothing, or raises MalformedEdition
 
@@ -8,12 +9,19 @@ file of the archive with lxml before the edition is published, and an edition th
 never written. Such a failure is a bug in a writer (every input that could cause it is refused
 or settled when it is read: pipeline/stages/read.py, metadata.py, errata.py), so it is an
 internal error that names the file and the place, not an input error.
+
+The same holds for the book's own links: a link to an id that no file has (EPUBCheck RSC-012,
+once given by an errata entry in the title line) or an id used twice in a file (RSC-005) is
+found here, from the parsed files, before anything is written.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
+from collections import Counter
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
@@ -45,15 +53,64 @@ def check_epub(data: bytes, name: str) -> None:
             raise MalformedEdition(f"{name}: the first entry must be mimetype ({MIMETYPE!r})")
         if "META-INF/container.xml" not in names:
             raise MalformedEdition(f"{name}: META-INF/container.xml is missing")
-        for entry in names:
-            if entry.lower().endswith(XML_SUFFIXES):
-                check_xml(archive.read(entry), f"{name}/{entry}")
+        trees = {
+            entry: check_xml(archive.read(entry), f"{name}/{entry}")
+            for entry in names
+            if entry.lower().endswith(XML_SUFFIXES)
+        }
+    check_links(trees, frozenset(names), name)
 
 
-def check_xml(data: bytes, name: str) -> None:
-    """Raise MalformedEdition when `data` is not well-formed XML, naming `name`, line, column."""
+# Where the book's files link to each other: (XHTML) a and area href; (NCX) content src.
+LINKING = {"a": "href", "area": "href", "content": "src"}
+CONTENT_SUFFIXES = (".xhtml", ".html", ".htm", ".ncx", ".svg")
+
+
+def check_links(trees: dict[str, etree._Element], names: frozenset[str], name: str) -> None:
+    """Raise MalformedEdition at the first id used twice in a content file, or the first link
+    to a file the archive does not hold or to an id its file does not have."""
+    ids: dict[str, Counter[str]] = {}
+    for entry, tree in trees.items():
+        if entry.lower().endswith(CONTENT_SUFFIXES):
+            found = Counter(tree.xpath("//@id"))
+            ids[entry] = found
+            if twice := next((i for i, n in found.items() if n > 1), None):
+                line = tree.xpath("//*[@id=$i]", i=twice)[1].sourceline
+                raise MalformedEdition(
+                    f"{name}/{entry}:{line}: id {twice!r} is used twice; the EPUB was not written"
+                )
+    for entry, tree in trees.items():
+        if entry not in ids:
+            continue
+        for element in tree.iter("{*}a", "{*}area", "{*}content"):
+            target = element.get(LINKING[etree.QName(element).localname])
+            if problem := _broken(target, entry, names, ids):
+                raise MalformedEdition(
+                    f"{name}/{entry}:{element.sourceline}: a link to {target!r}: {problem}; the "
+                    "EPUB was not written"
+                )
+
+
+def _broken(
+    target: str | None, entry: str, names: frozenset[str], ids: dict[str, Counter[str]]
+) -> str | None:
+    if not target or urlsplit(target).scheme:
+        return None  # no link, or one out of the book (https:, mailto:)
+    path, _, fragment = target.partition("#")
+    file = posixpath.normpath(posixpath.join(posixpath.dirname(entry), unquote(path)))
+    file = file if path else entry
+    if file not in names:
+        return f"the book has no file {file}"
+    if fragment and file in ids and unquote(fragment) not in ids[file]:
+        return f"{file} has no id {unquote(fragment)!r}"
+    return None
+
+
+def check_xml(data: bytes, name: str) -> etree._Element:
+    """The parsed `data`; MalformedEdition when it is not well-formed XML, naming `name`, line,
+    column."""
     try:
-        etree.fromstring(data, _parser())
+        return etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
         line, column = error.position
         reason = " ".join(str(error.msg).split())

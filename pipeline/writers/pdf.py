@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -185,6 +186,23 @@ def text_width_pt(text: str, size_pt: float, letter_spacing_em: float = 0.0) -> 
     return width + len(text) * letter_spacing_em * size_pt
 
 
+# The ways of cutting a title into lines grow as binomials: a 60-word title has billions, and
+# the search held a build for hours (issue 13). Past this many, the title is set line by line.
+MAX_TITLE_CUTS = 3_000
+
+
+def _filled_lines(
+    words: list[str], width: Callable[[list[str]], float], measure_pt: float
+) -> list[str]:
+    """Each line as full as the measure allows (first fit), for a title too long to balance."""
+    lines: list[list[str]] = [[]]
+    for word in words:
+        if lines[-1] and width([*lines[-1], word]) > measure_pt:
+            lines.append([])
+        lines[-1].append(word)
+    return [" ".join(line) for line in lines]
+
+
 def balanced_lines(title: str, measure_pt: float) -> list[str]:
     """The title in as few lines as fit the measure, with line lengths as even as possible
     and a preference for breaking after punctuation: never one word alone on the last line."""
@@ -195,7 +213,11 @@ def balanced_lines(title: str, measure_pt: float) -> list[str]:
 
     if len(words) < 2 or width(words) <= measure_pt:
         return [" ".join(words)]
-    for count in range(2, len(words) + 1):
+    # No fewer lines than the words' own widths fill (the spaces at the cuts vanish).
+    fewest = max(2, math.ceil(sum(width([word]) for word in words) / measure_pt))
+    for count in range(fewest, len(words) + 1):
+        if math.comb(len(words) - 1, count - 1) > MAX_TITLE_CUTS:
+            return _filled_lines(words, width, measure_pt)
         best: tuple[float, list[str]] | None = None
         for cuts in itertools.combinations(range(1, len(words)), count - 1):
             bounds = (0, *cuts, len(words))

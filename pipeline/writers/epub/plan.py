@@ -394,7 +394,12 @@ def resolve_pages(
 
 
 def _inlines_by_file(plan: BookPlan) -> Iterator[tuple[str, Inlines]]:
-    yield from text_units(plan.doc, plan.titlepage.name, [c.name for c in plan.chapters])
+    """Every inline sequence whose interventions the book shows, with its file. Not the
+    source's title line: the title page shows the edition's title (the metadata's, as print
+    does), so an entry in the title line has no words to anchor, and its row links to the
+    title heading instead (EPUBCheck RSC-012 when it linked to a missing anchor)."""
+    units = text_units(plan.doc, plan.titlepage.name, [c.name for c in plan.chapters])
+    yield from units[1:]  # the first is the title line
     for number, note in plan.notes.items():
         for paragraph in note.paragraphs:
             yield plan.note_home[number], paragraph
