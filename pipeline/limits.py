@@ -73,6 +73,15 @@ LIMITS: tuple[Limit, ...] = (
         "3,000-letter word took 600 MB)",
     ),
     Limit(
+        "title_characters",
+        500,
+        2_000,
+        "characters",
+        "the longest title of the family is 56 characters (edition.toml's; 43 in a source); "
+        "the title is set on the title page, balanced over lines, and repeated in every "
+        "running head, so a title of 100,000 characters held the print layout for minutes",
+    ),
+    Limit(
         "notes",
         1_000,
         10_000,
@@ -109,6 +118,7 @@ class Limits:
     record_characters: int = BY_NAME["record_characters"].default
     paragraph_characters: int = BY_NAME["paragraph_characters"].default
     word_characters: int = BY_NAME["word_characters"].default
+    title_characters: int = BY_NAME["title_characters"].default
     notes: int = BY_NAME["notes"].default
     note_number: int = BY_NAME["note_number"].default
     errata_entries: int = BY_NAME["errata_entries"].default
@@ -161,7 +171,9 @@ def _advice(name: str) -> str:
     return f"a record never has this; if it is right, raise [limits] {name} in edition.toml"
 
 
-def _exceeds(name: str, what: str, size: int, limit: int, path: Path | str, line: int) -> None:
+def _exceeds(
+    name: str, what: str, size: int, limit: int, path: Path | str, line: int | None
+) -> None:
     raise PipelineError(
         f"{what} is {size:,} {BY_NAME[name].counts}, more than the limit of {limit:,}"
         f" ({_advice(name)})",
@@ -178,7 +190,12 @@ def check_text(text: str, path: Path | str, limits: Limits = DEFAULT_LIMITS) -> 
         line = text.count("\n", 0, limits.record_characters) + 1
         _exceeds("record_characters", "the record", len(text), limits.record_characters, path, line)
     notes = 0
+    titled = False
     for number, line in enumerate(text.split("\n"), start=1):
+        if not titled and line.strip():
+            # The title begins on the first line holding text (parse.py).
+            titled = True
+            check_title(line.strip(), path, number, limits)
         if len(line) > limits.paragraph_characters:
             _exceeds(
                 "paragraph_characters",
@@ -199,6 +216,14 @@ def check_text(text: str, path: Path | str, limits: Limits = DEFAULT_LIMITS) -> 
                     path,
                     number,
                 )
+
+
+def check_title(
+    title: str, path: Path | str, line: int | None, limits: Limits, what: str = "the title"
+) -> None:
+    """Stop at a title (the source's first line, or edition.toml's) longer than the limit."""
+    if len(title) > limits.title_characters:
+        _exceeds("title_characters", what, len(title), limits.title_characters, path, line)
 
 
 def check_words(line: str, path: Path | str, number: int, limits: Limits) -> None:

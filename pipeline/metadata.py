@@ -11,8 +11,9 @@
                  original, when the record is a translation)
     [print]      paper ("a4" | "letter"), long_notes ("fail" | "endnotes")
     [parse]      headings, speakers, not_speakers (lists), aliases (table: label → speaker)
-    [limits]     record_characters, paragraph_characters, word_characters, notes,
-                 note_number, errata_entries (whole numbers; see limits.py)
+    [limits]     record_characters, paragraph_characters, word_characters,
+                 title_characters, notes, note_number, errata_entries (whole numbers;
+                 see limits.py)
 
 Every key is optional; an unknown key or a value of the wrong type is an error naming the file
 and line, because a misspelt key would otherwise be silently ignored. So is a value the editions
@@ -30,7 +31,7 @@ from typing import Any
 
 from pipeline.context import LONG_NOTE_POLICIES, PAPER_SIZES, ParseHints, Settings
 from pipeline.errors import PipelineError, parse_toml
-from pipeline.limits import LIMITS, check_value, limits_from
+from pipeline.limits import LIMITS, check_title, check_value, limits_from
 from pipeline.model import Meta
 from pipeline.stages.read import character_name, encoding_problem, xml_unfit
 from pipeline.stages.tokens import RESERVED, RESERVED_RANGE
@@ -215,6 +216,9 @@ def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
     for key, value in limits.items():
         if problem := check_value(key, value):
             raise PipelineError(problem, path, _line_of(text, key, "limits"))
+    for key in ("title", "subtitle"):
+        line = _line_of(text, key, "document")
+        check_title(document.get(key, ""), path, line, limits_from(limits), f"[document] {key}")
     parse = values.get("parse", {})
     settings = Settings(
         paper=printing.get("paper", "a4"),

@@ -381,6 +381,23 @@ CASES: tuple[Case, ...] = (
         {SOURCE: " RECORD OF TALKS\n \n"},
     ),
     Case(
+        "title-of-sixty-words",
+        "robust2: balancing a 60-word title tried billions of line breaks",
+        {SOURCE: SOUND.replace("RECORD OF TALKS", "RECORD OF THE TALKS " * 15)},
+    ),
+    Case(
+        "source-title-too-long",
+        "the source's title line beyond the title limit",
+        {SOURCE: SOUND.replace("RECORD OF TALKS", "RECORD OF THE TALKS " * 30)},
+        "the title is 599 characters, more than the limit of 500",
+        line=1,
+    ),
+    Case(
+        "errata-in-the-title",
+        "robust2: an entry in the title line linked its row to a missing anchor (RSC-012)",
+        {SOURCE: SOUND, ERRATA: fix("RECORD OF TALKS", "RECORD OF THE TALKS")},
+    ),
+    Case(
         "title-is-a-note-call",
         "the first line is nothing but a note call",
         {
@@ -671,6 +688,43 @@ CASES: tuple[Case, ...] = (
         lenient=TEXT_ONLY,
     ),
     Case(
+        "errata-reserved-in-reason",
+        "robust2: only `find` and `replace` were checked for the pipeline's token characters",
+        {SOURCE: SOUND, ERRATA: fix("we agree", "we all agree").replace("typo", "\\ue004")},
+        "'reason' holds U+E004",
+        at=ERRATA,
+        line=1,
+        lenient=TEXT_ONLY,
+    ),
+    Case(
+        "errata-class-description-control",
+        "a [classes] description is every entry's reason in the editorial note",
+        {
+            SOURCE: SOUND,
+            ERRATA: '[classes]\nnames = "Names\\u0001"\n\n[[fix]]\nid = "r"\n'
+            'kind = "regularise"\nclass = "names"\nfind = "we agree"\nreplace = "we do"\n',
+        },
+        "[classes] 'names': the description holds U+0001 (SOH)",
+        at=ERRATA,
+        line=2,
+        lenient=TEXT_ONLY,
+    ),
+    Case(
+        "errata-header-with-comment",
+        "`[[fix]]  # comment` is a header too: the next entry's message named the wrong line",
+        {
+            SOURCE: SOUND,
+            ERRATA: "[[fix]]  # the first\n"
+            + fix("we agree", "we do").split("\n", 1)[1]
+            + "\n[[ fix ]]\n"
+            + fix("not in the record", "x", id="y").split("\n", 1)[1],
+        },
+        "fix 'y': `find` text 'not in the record' does not occur",
+        at=ERRATA,
+        line=7,
+        lenient=TEXT_ONLY,
+    ),
+    Case(
         "errata-long-word",
         "an entry whose `replace` holds a 500-letter word",
         {SOURCE: SOUND, ERRATA: "# one entry\n" + fix("we agree", "we " + "a" * 500)},
@@ -727,6 +781,33 @@ CASES: tuple[Case, ...] = (
         "a control character in a list value",
         {SOURCE: SOUND, EDITION: '[document]\nsubjects = ["Japan", "Cold\\u001bWar"]\n'},
         "U+001B (ESC)",
+        at=EDITION,
+        line=2,
+    ),
+    Case(
+        "edition-reserved-in-subtitle",
+        "robust2, found by the fuzzer: a subtitle of U+E000 reached the model",
+        {SOURCE: SOUND, EDITION: '[document]\ntitle = "Talks"\nsubtitle = "\\ue000"\n'},
+        "[document] subtitle holds U+E000",
+        at=EDITION,
+        line=3,
+    ),
+    Case(
+        "edition-header-with-comment",
+        "`[document]  # …` is the section: the value's line is still found",
+        {
+            SOURCE: SOUND,
+            EDITION: '[source]\nlanguage = "ru"\n[document]  # the book\nlanguage = "e\\u0007"\n',
+        },
+        "[document] language holds U+0007 (BEL)",
+        at=EDITION,
+        line=4,
+    ),
+    Case(
+        "edition-title-too-long",
+        "robust2: a 100,000-character title held the print layout for minutes",
+        {SOURCE: SOUND, EDITION: '[document]\ntitle = "' + "Talks " * 100 + '"\n'},
+        "[document] title is 600 characters, more than the limit of 500",
         at=EDITION,
         line=2,
     ),
