@@ -23,9 +23,8 @@ page, its paragraph and whether it ends the paragraph). Per record and paper it 
     ratio     time of a PDF build / time of a bare WeasyPrint render + write of the same final
               HTML and CSS; CPU time of this process, the best of --repeat runs of each, taken
               in turn, garbage collected before each. One record's ratio still moves by ±10 %
-              on a busy shared machine, so issue 8's
-              target (≤ 1.10) is checked on each split's total: all its builds / all its bare
-              renders.
+              on a busy shared machine, so issue 8's target (≤ 1.10) is checked on each
+              split's total: all its builds / all its bare renders.
 
 The split: the CSS and the markup rules were tuned on the bundled records (`sources/*`, "tuning");
 the five FRUS records of the family in `tests/fixtures/family/frus/` (the project's one copy of
