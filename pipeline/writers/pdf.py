@@ -592,7 +592,7 @@ def page_turn_words(rendered: weasyprint.document.Document) -> frozenset[str]:
         [_line_text(box) for box in _flow(page) if isinstance(box, boxes.LineBox)]
         for page in rendered.pages
     ]
-    words = set()
+    words: set[str] = set()
     for page, following in itertools.pairwise(lines):
         texts = [t.strip() for t in page if t.strip()]
         nexts = [t.strip() for t in following if t.strip()]
