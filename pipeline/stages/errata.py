@@ -206,6 +206,12 @@ _FIX_HEADER = re.compile(r"""^\s*\[\[\s*(?:fix|"fix"|'fix')\s*\]\]\s*(?:#.*)?$""
 _CLASSES_HEADER = re.compile(r"""^\s*\[\s*(?:classes|"classes"|'classes')\s*\]\s*(?:#.*)?$""")
 
 
+def _id_in_books(entry_id: str) -> str:
+    """An entry id as the editions spell it in their XML ids (pipeline/writers/epub/plan.py
+    `anchor`): what is not a letter, digit, `_`, `.` or `-` becomes `-`."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", entry_id)
+
+
 def _unfit_character(value: str) -> str | None:
     """What in a value written by the editor no edition can take as it is, if anything."""
     if found := xml_unfit(value):
@@ -267,6 +273,7 @@ def parse_errata_file(text: str, path: Path | str = "errata.toml") -> Errata:
         raise PipelineError("`fix` must be an array of tables, written [[fix]]", path)
     fixes: list[Fix] = []
     seen: dict[str, int] = {}
+    spelt_ids: dict[str, str] = {}
     for index, entry in enumerate(entries):
         line = header_lines[index] if index < len(header_lines) else None
         name = entry.get("id") if isinstance(entry, dict) else None
@@ -279,6 +286,15 @@ def parse_errata_file(text: str, path: Path | str = "errata.toml") -> Errata:
                 f"{label}: id already used by the entry at line {seen[entry['id']]}", path, line
             )
         seen[entry["id"]] = line or 0
+        spelt = _id_in_books(entry["id"])
+        if (other := spelt_ids.setdefault(spelt, entry["id"])) != entry["id"]:
+            # Both would be the same XML id in the editions (EPUBCheck RSC-005, duplicate id).
+            raise PipelineError(
+                f"{label}: id is written {spelt!r} in the editions, as the entry {other!r} "
+                f"(line {seen[other]}) is; choose ids that differ in letters or digits",
+                path,
+                line,
+            )
         category = entry.get("class", "")
         fix = Fix(
             id=entry["id"],

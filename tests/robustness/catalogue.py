@@ -725,6 +725,18 @@ CASES: tuple[Case, ...] = (
         lenient=TEXT_ONLY,
     ),
     Case(
+        "errata-ids-spelt-alike",
+        "robust2: ids 'a b' and 'a-b' are one XML id in the EPUB (EPUBCheck RSC-005)",
+        {
+            SOURCE: SOUND,
+            ERRATA: fix("we agree", "we do", id="a b") + fix("We thank", "We all thank", id="a-b"),
+        },
+        "fix 'a-b': id is written 'a-b' in the editions, as the entry 'a b' (line 1) is",
+        at=ERRATA,
+        line=6,
+        lenient=TEXT_ONLY,
+    ),
+    Case(
         "errata-long-word",
         "an entry whose `replace` holds a 500-letter word",
         {SOURCE: SOUND, ERRATA: "# one entry\n" + fix("we agree", "we " + "a" * 500)},

@@ -110,3 +110,12 @@ def test_epubcheck_accepts_a_book_with_an_entry_in_every_place(tmp_path):
     path = tmp_path / "record.epub"
     path.write_bytes(build(tmp_path, errata))
     assert epubcheck_messages(path) == []
+
+
+@pytest.mark.parametrize("entry_id", ["spheres", "a b", "é-1", "x/y:z", "1.2_3"])
+def test_errata_checks_ids_as_the_ebook_spells_them(entry_id):
+    """errata.py refuses two ids the EPUB would spell alike: it must spell them as plan.py."""
+    from pipeline.stages.errata import _id_in_books
+    from pipeline.writers.epub.plan import anchor
+
+    assert _id_in_books(entry_id) == anchor(entry_id)
