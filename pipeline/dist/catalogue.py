@@ -155,13 +155,18 @@ def check_catalogue(doc: Document, ctx: Context) -> None:
         "language": meta.language if _language(meta.language) else "",
         "rights": meta.rights.strip(),
     }
-    for need in NEEDS:
-        if not given[need.name]:
-            problem = "has no" if need.name != "language" else "has no language a catalogue codes:"
-            raise PipelineError(
-                f"document {ctx.id}: {problem} {need.field} ({need.why}); add it to edition.toml",
-                _where(ctx),
-            )
+    missing = [need for need in NEEDS if not given[need.name]]
+    if missing:
+        raise PipelineError(
+            f"document {ctx.id}: a catalogue needs what edition.toml does not give: "
+            + "; ".join(f"{need.field} ({need.why})" for need in missing)
+            + (
+                "; the language must be a tag like en-GB of a language the records code"
+                if not given["language"]
+                else ""
+            ),
+            _where(ctx),
+        )
     if meta.original_language and not _language(meta.original_language):
         raise PipelineError(
             f"document {ctx.id}: [source] language {meta.original_language!r} is not one a "
