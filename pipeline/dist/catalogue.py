@@ -214,7 +214,7 @@ def entry_for(doc: Document, ctx: Context, pages: int) -> Entry:
             "application/epub+zip", "EPUB",
         ),
         print=Manifestation(
-            "print", f"Print edition (PDF, {paper_name(paper)})", print_identifier(meta, paper),
+            "print", f"Print edition, PDF, {paper_name(paper)}", print_identifier(meta, paper),
             f"{base}.pdf", "application/pdf", "PDF",
         ),
         archival=f"{base}.pdfua.pdf",

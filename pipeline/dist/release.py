@@ -102,8 +102,9 @@ def build_release(root: Path, started: Callable[[str], None] = lambda name: None
     info = bag.BagInfo(
         source_organization=", ".join(publishers),
         bagging_date=max(e.modified for e in entries),
-        description=f"Library release of {len(entries)} edition(s) of records of talks: "
-        "EPUB, print PDF and archival PDF/UA files, MARC 21, ONIX 3.0 and OPDS records.",
+        description=f"Library release of {len(entries)} record(s) of talks, "
+        f"{2 * len(entries)} editions: EPUB, print PDF and archival PDF/UA files, with "
+        "MARC 21, ONIX 3.0 and OPDS records.",
         software=generator(),
     )
     return Release(bag.bag_files(payload, info), tuple(entries))
