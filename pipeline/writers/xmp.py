@@ -201,10 +201,11 @@ def xmp_packet(data: PdfMetadata, ua_part: int | None = None) -> bytes:
     scheme, _, value = data.identifier.removeprefix("urn:").partition(":")
     _add(item, "xmpidq:Scheme", scheme)
     _add(item, "rdf:value", value)
-    for date, names in (
+    dated: tuple[tuple[str, tuple[str, ...]], ...] = (
         (data.published, ("xmp:CreateDate",)),
         (data.modified, ("xmp:ModifyDate", "xmp:MetadataDate")),
-    ):
+    )
+    for date, names in dated:
         for name in names if date else ():
             _add(description, name, date)
     _add(description, "xmp:CreatorTool", generator())
@@ -214,8 +215,8 @@ def xmp_packet(data: PdfMetadata, ua_part: int | None = None) -> bytes:
     roles: dict[str, list[str]] = {}
     for name, role in data.contributors:
         roles.setdefault(role, []).append(name)
-    for role, names in roles.items():
-        _array(description, f"marcrel:{role}", "Seq", tuple(names))
+    for role, people in roles.items():
+        _array(description, f"marcrel:{role}", "Seq", tuple(people))
     if ua_part:
         _add(description, "pdfuaid:part", str(ua_part))
     body = etree.tostring(root, encoding="utf-8")
