@@ -2,13 +2,13 @@
 
     write_release(Path("sources"), Path("output/dist")) -> Release
 
-For each document, in name order: its metadata is checked for what a catalogue needs first
-(`catalogue.check_catalogue`: a missing title, date, language or rights stops the release
-before anything is laid out), then its EPUB and print PDF are built by `build.build_one`, its
-archival PDF/UA file by `archival.py`, its cover and thumbnail taken from the EPUB. Then the
-records of all of them: MARC 21, ONIX 3.0, OPDS 1.2 and 2.0. The whole payload becomes a BagIt
-bag with SHA256SUMS (`bag.py`), written by `output.publish` in one swap: a failed or
-interrupted release leaves the earlier one as it was.
+Every document's metadata is checked first for what a catalogue needs
+(`catalogue.check_catalogue`: a missing title, date, language or rights in any document stops
+the release before anything is laid out). Then, for each document in name order, its EPUB and
+print PDF are built by `build.build_one`, its archival PDF/UA file by `archival.py`, its cover
+and thumbnail taken from the EPUB. Then the records of all of them: MARC 21, ONIX 3.0, OPDS 1.2
+and 2.0. The whole payload becomes a BagIt bag with SHA256SUMS (`bag.py`), written by
+`output.publish` in one swap: a failed or interrupted release leaves the earlier one as it was.
 
 Layout of the release (under `data/`, the bag's payload):
 
@@ -24,11 +24,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pipeline.context import Context
 from pipeline.dist import bag, covers, marc, onix, opds
 from pipeline.dist.archival import archival_pdf
 from pipeline.dist.catalogue import Entry, check_catalogue, entry_for
 from pipeline.errors import PipelineError
-from pipeline.inputs import read_inputs
+from pipeline.inputs import DocumentInputs, read_inputs
+from pipeline.model import Document
 from pipeline.output import publish
 from pipeline.writers.shared import generator
 
@@ -49,14 +51,22 @@ def _pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def _document(folder: Path) -> tuple[Entry, dict[str, bytes]]:
-    """One document's files in the payload, and its catalogue entry."""
-    from pipeline.build import build_one
+def _checked(folder: Path) -> tuple[DocumentInputs, Document, Context]:
+    """A document's inputs and finished model, refused if a catalogue would lack anything."""
     from pipeline.pipeline import prepare_inputs
 
     inputs = read_inputs(folder)
     doc, ctx = prepare_inputs(inputs, release=True)
     check_catalogue(doc, ctx)
+    return inputs, doc, ctx
+
+
+def _document(
+    inputs: DocumentInputs, doc: Document, ctx: Context
+) -> tuple[Entry, dict[str, bytes]]:
+    """One document's files in the payload, and its catalogue entry."""
+    from pipeline.build import build_one
+
     edition = build_one(inputs, ("pdf", "epub"))
     epub = edition.files[f"{ctx.id}.epub"]
     pdf = edition.files[f"{ctx.id}.pdf"]
@@ -83,14 +93,19 @@ def build_release(root: Path, started: Callable[[str], None] = lambda name: None
     folders = find_documents(root)
     if not folders:
         raise PipelineError("no document folders (holding source.txt) to release", root)
+    # Every document is checked before any is laid out: a missing field in the last one
+    # stops the release at once, not after minutes of building the others.
+    checked = [_checked(folder) for folder in folders]
+    ids = [ctx.id for _, _, ctx in checked]
+    if len(set(ids)) < len(ids):
+        twice = next(i for i in ids if ids.count(i) > 1)
+        raise PipelineError(f"two documents have the id {twice}", root)
     entries: list[Entry] = []
     payload: dict[str, bytes] = {}
     epubs: dict[str, bytes] = {}
-    for folder in folders:
-        started(folder.name)
-        entry, files = _document(folder)
-        if any(e.id == entry.id for e in entries):
-            raise PipelineError(f"two documents have the id {entry.id}", folder)
+    for inputs, doc, ctx in checked:
+        started(ctx.id)
+        entry, files = _document(inputs, doc, ctx)
         entries.append(entry)
         payload.update(files)
         epubs[entry.id] = files[entry.epub.path]

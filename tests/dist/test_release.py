@@ -412,3 +412,21 @@ def test_dist_command_fails_with_one_line_and_writes_nothing(tmp_path: Path) -> 
     assert "document talks" in problem and "[document] rights" in problem
     assert "Traceback" not in run.stderr
     assert not out.exists()
+
+
+def test_every_document_is_checked_before_any_is_built(tmp_path: Path, monkeypatch) -> None:
+    """A missing field in the last document stops the release before the first is laid out."""
+    import pipeline.build
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a document was built before every one was checked")
+
+    monkeypatch.setattr(pipeline.build, "build_one", no_build)
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources" / "1974-04-23-us-panama-memcon", sources / "a-complete")
+    incomplete = sources / "z-no-rights"
+    incomplete.mkdir()
+    shutil.copy(ROOT / "sources" / "1974-04-23-us-panama-memcon" / "source.txt", incomplete)
+    (incomplete / "edition.toml").write_text('[document]\nmodified = "2026-11-28"\n')
+    with pytest.raises(PipelineError, match=r"document z-no-rights: .*\[document\] rights"):
+        build_release(sources)
