@@ -16,7 +16,7 @@ from pipeline.checks.xml import check_epub
 from pipeline.errors import PipelineError
 from pipeline.inputs import DocumentInputs, InputFile
 from pipeline.limits import check_text
-from pipeline.model import block_text, body_blocks, inline_text
+from pipeline.model import Document, block_text, body_blocks, inline_text
 from pipeline.pipeline import prepare_inputs
 from pipeline.stages.clean import clean
 from pipeline.stages.parse import parse
@@ -82,7 +82,8 @@ def test_reader_returns_a_model_or_raises_its_own_error(text):
         doc = parse(clean(decoded))
     except PipelineError:
         return
-    assert doc.header.title is not None
+    # Any other exception fails the test: that half of the promise needs no assertion.
+    assert isinstance(doc, Document)
 
 
 @examples(100)
