@@ -12,10 +12,11 @@ on first use, by `pipeline.build.build_one`, so the tests check the files a user
 - `bundled_builds.get(folder, paper=None)`: the same builds, for a test that picks its own.
 A `BuiltRecord` holds the Document and Context the editions were written from, the Document as
 read (before typography: what the audit compares with), every file `build_one` returned
-(`.pdf`, `.epub`, `.files["errata.json"]`, …) and the one print layout the build made
-(`.layout.rendered`, `.layout.layouts`), which served the PDF, the errata pages and the EPUB's
-page-list. Treat it as read-only; a test that must build something different (a fixture, a
-broken input, another setting) builds its own, as small as it can.
+(`.pdf`, `.epub`, `.files["errata.json"]`, …), the one print layout the build made
+(`.layout.rendered`: it served the PDF, the errata pages and the EPUB's page-list) and how many
+WeasyPrint layouts the whole build made (`.renders`). Treat it as read-only; a test that must
+build something different (a fixture, a broken input, another setting) builds its own, as
+small as it can.
 
 Validators (session fixture `epub_verdicts`): `epubcheck(data)` and `ace(data)` give the
 messages of EPUBCheck and the violations of Ace for an EPUB's bytes, each run once per distinct
@@ -23,13 +24,17 @@ EPUB per session; `start(data)` begins both in the background (the suite is sing
 the machine is not), so a verdict asked for later is often ready. The session's builds start
 theirs as soon as they are built.
 
-The guard: any warning logged during a test fails it, unless the test is marked
+The guard: any warning logged during a test or its fixtures fails it, unless the test is marked
 `@pytest.mark.allow_warnings` (issue 14 §6; tests/test_warnings_guard.py proves it fires).
+
+Slow groups (the `SLOW` table below) carry the `slow` marker: every run, `make test` and CI
+included, runs them; `pytest -m "not slow"` leaves them out, for a quick loop while working.
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -95,6 +100,7 @@ class BuiltRecord:
     read: Any  # the Document as read: errata applied, no typography (prepare(typography=False))
     files: Mapping[str, bytes]
     layout: Any  # pipeline.writers.pdf.PrintLayout: the build's one print layout
+    renders: int  # WeasyPrint layouts (`HTML.render` calls) the whole build made
 
     @property
     def id(self) -> str:
@@ -113,20 +119,26 @@ class BuiltRecord:
 def _layouts_seen(into: list) -> Iterator[None]:
     """Record each print layout made inside the block, with the Document and Context it was
     made for: `build_one` returns only bytes, and the layout tests read the box tree."""
+    import weasyprint
+
     import pipeline.writers.pdf as pdf
 
-    original = pdf.layout_print
+    original, render = pdf.layout_print, weasyprint.HTML.render
 
     def recording(doc, ctx, fetcher=None):  # type: ignore[no-untyped-def]
         layout = original(doc, ctx, fetcher)
         into.append((doc, ctx, layout))
         return layout
 
-    pdf.layout_print = recording
+    def counting(html, *args, **kwargs):  # type: ignore[no-untyped-def]
+        into.append("render")
+        return render(html, *args, **kwargs)
+
+    pdf.layout_print, weasyprint.HTML.render = recording, counting
     try:
         yield
     finally:
-        pdf.layout_print = original
+        pdf.layout_print, weasyprint.HTML.render = original, render
 
 
 def build_record(folder: Path, paper: str | None = None) -> BuiltRecord:
@@ -137,30 +149,24 @@ def build_record(folder: Path, paper: str | None = None) -> BuiltRecord:
 
     inputs = read_inputs(folder)
     seen: list = []
-    warned: list[logging.LogRecord] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = warned.append  # type: ignore[method-assign]
-    logging.getLogger().addHandler(handler)
-    try:
-        with _layouts_seen(seen):
-            edition = build_one(inputs, ("pdf", "epub"), paper)
-    finally:
-        logging.getLogger().removeHandler(handler)
-    # Built in a fixture, outside any test's warnings guard: the bundled records build quietly.
-    assert not warned, [f"{r.name}: {r.getMessage()}" for r in warned]
+    with _layouts_seen(seen):
+        edition = build_one(inputs, ("pdf", "epub"), paper)
+    layouts = [entry for entry in seen if entry != "render"]
     # If build_one stops calling pdf.layout_print, say so here rather than test nothing.
-    assert len(seen) == 1, f"build_one made {len(seen)} print layouts of {folder.name}"
-    doc, ctx, layout = seen[0]
+    assert len(layouts) == 1, f"build_one made {len(layouts)} print layouts of {folder.name}"
+    doc, ctx, layout = layouts[0]
     read, _ = prepare_inputs(inputs, typography=False)
-    return BuiltRecord(folder, ctx.settings.paper, doc, ctx, read, edition.files, layout)
+    renders = seen.count("render")
+    return BuiltRecord(folder, ctx.settings.paper, doc, ctx, read, edition.files, layout, renders)
 
 
 class EpubVerdicts:
     """EPUBCheck's messages and Ace's violations per distinct EPUB, each computed once, in
     background threads (the checks are other processes: Java and Node with Chromium)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, wanted: bool = True) -> None:
         self._folder = folder
+        self._wanted = wanted
         # Two workers: one check can run beside the tests on a two-CPU machine.
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="epub-verdict")
         self._futures: dict[tuple[str, str], Future] = {}
@@ -178,7 +184,10 @@ class EpubVerdicts:
         return self._futures[key]
 
     def start(self, data: bytes) -> None:
-        """Begin both checks of `data` now (Ace only where it is installed)."""
+        """Begin both checks of `data` now (Ace only where it is installed), if any test of
+        this run asks for a verdict at all."""
+        if not self._wanted:
+            return
         self._future("epubcheck", data, _epubcheck)
         if ace_available():
             self._future("ace", data, _ace)
@@ -215,6 +224,11 @@ def ace_available() -> bool:
     return ace.ace_executable() is not None and ace.chromium_executable() is not None
 
 
+def _asks_for(item: pytest.Item, name: str) -> bool:
+    function = getattr(item, "function", None)
+    return function is not None and name in inspect.signature(function).parameters
+
+
 class BundledBuilds:
     """The session's builds, by (folder, paper); a record's own paper when none is named."""
 
@@ -233,8 +247,13 @@ class BundledBuilds:
 
 
 @pytest.fixture(scope="session")
-def epub_verdicts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EpubVerdicts]:
-    verdicts = EpubVerdicts(tmp_path_factory.mktemp("epub-verdicts"))
+def epub_verdicts(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[EpubVerdicts]:
+    # Started checks are wasted on a run whose tests never ask for a verdict (the builds
+    # themselves depend on this fixture, so ask the tests' own arguments).
+    wanted = any(_asks_for(item, "epub_verdicts") for item in request.session.items)
+    verdicts = EpubVerdicts(tmp_path_factory.mktemp("epub-verdicts"), wanted)
     yield verdicts
     verdicts.close()
 
@@ -264,6 +283,62 @@ def bundled_on_paper(request: pytest.FixtureRequest, bundled_builds: BundledBuil
     return bundled_builds.get(folder, paper)
 
 
+# --- slow groups ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlowGroup:
+    """Tests that cost seconds each in other processes; `match` is a node id prefix, or a
+    fixture the tests ask for by name."""
+
+    name: str
+    match: str
+    why: str
+
+
+SLOW = (
+    SlowGroup(
+        "validators",
+        "fixture:epub_verdicts",
+        "EPUBCheck (Java) and Ace (Node, Chromium) take seconds per book",
+    ),
+    SlowGroup(
+        "catalogue",
+        "tests/robustness/test_catalogue.py",
+        "every hostile folder through fresh `python -m pipeline` processes",
+    ),
+    SlowGroup(
+        "command line",
+        "tests/robustness/test_command_line.py",
+        "builds in subprocesses, interrupted, on full and read-only disks",
+    ),
+    SlowGroup("reflow", "tests/writers/test_reflow.py", "every book measured in Chromium"),
+    SlowGroup(
+        "interrupted batch",
+        "tests/test_batch.py::test_ctrl_c",
+        "a batch in a subprocess, stopped with SIGINT",
+    ),
+    SlowGroup(
+        "batch temporaries",
+        "tests/test_batch.py::test_builds_leave_no_temporary_folders",
+        "builds in subprocesses with a TMPDIR of their own",
+    ),
+    SlowGroup("Dask", "tests/test_batch.py::test_dask", "starts a Dask cluster of two processes"),
+)
+
+
+def _is_slow(item: pytest.Item, group: SlowGroup) -> bool:
+    if group.match.startswith("fixture:"):
+        return _asks_for(item, group.match.removeprefix("fixture:"))
+    return item.nodeid.startswith(group.match)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(_is_slow(item, group) for group in SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
 # --- the session's own housekeeping ----------------------------------------------------------
 
 
@@ -277,6 +352,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "allow_warnings: the test expects logged warnings")
+    config.addinivalue_line("markers", "slow: seconds per test in other processes (SLOW)")
 
 
 @pytest.fixture(autouse=True)
@@ -286,12 +362,14 @@ def fail_on_warnings(
     """Make any warning WeasyPrint (or we, or any library) logs during a test fail it, unless
     the test expects it by marking itself `@pytest.mark.allow_warnings`.
 
-    The records are those of the test's call phase: `caplog.records` read here, in the
-    fixture's teardown, holds only the teardown's own records, which is why the earlier guard
-    never fired (issue 14 §6)."""
+    The records are those of the test's setup (its fixtures, the session's builds included,
+    are made then) and call phases: `caplog.records` read here, in the fixture's teardown,
+    holds only the teardown's own records, which is why the earlier guard never fired
+    (issue 14 §6)."""
     caplog.set_level(logging.WARNING)
     yield
-    warnings = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING]
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    warnings = [r for r in records if r.levelno >= logging.WARNING]
     if warnings and request.node.get_closest_marker("allow_warnings") is None:
         pytest.fail(
             "unexpected warnings: " + "; ".join(f"{r.name}: {r.getMessage()}" for r in warnings)
