@@ -5,8 +5,8 @@ Paths and texts (import them: `from tests.conftest import DOCUMENTS, export`):
 - `export(*paragraphs, notes=…)`: a Word file as Tika exports it; the `write_source` fixture
   writes one to a bare `.txt`.
 
-Builds of the bundled records (session fixtures; each record and paper is built once per run,
-on first use, by `pipeline.build.build_one`, so the tests check the files a user gets):
+Builds of the bundled records (each record and paper is built once per session, on first use,
+by `pipeline.build.build_one`, so the tests check the files a user gets):
 - `bundled` (parametrised over `DOCUMENTS`): a `BuiltRecord` on the paper its edition.toml
   names; `bundled_on_paper` (over every record and both papers, "a4" and "letter");
 - `bundled_builds.get(folder, paper=None)`: the same builds, for a test that picks its own.
@@ -29,6 +29,8 @@ The guard: any warning logged during a test or its fixtures fails it, unless the
 
 Slow groups (the `SLOW` table below) carry the `slow` marker: every run, `make test` and CI
 included, runs them; `pytest -m "not slow"` leaves them out, for a quick loop while working.
+The property tests' example counts scale with PIPELINE_FUZZ (tests/test_properties.py): a bare
+`pytest` runs a fifth of them, `make test` all, `make fuzz` 25 times as many.
 """
 
 from __future__ import annotations
