@@ -5,6 +5,7 @@ Dask LocalCluster build, and Ctrl-C (issue 8 §2–3)."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -163,8 +164,13 @@ def test_a_library_caller_gets_outcomes_through_its_own_progress(tmp_path):
     assert report.count("built") == 1 and report.count("failed") == 1
 
 
-def test_dask_local_cluster_builds_the_same_bytes(tmp_path, capsys):
+def test_dask_local_cluster_builds_the_same_bytes(tmp_path, capsys, request):
     distributed = pytest.importorskip("dask.distributed")
+    # On a busy machine the cluster's own shutdown warns that it killed a slow worker: a fact
+    # about the test's cluster, not about the build (whose warnings still fail the test).
+    nanny = logging.getLogger("distributed.nanny")
+    request.addfinalizer(lambda level=nanny.level: nanny.setLevel(level))
+    nanny.setLevel(logging.ERROR)
     sources = tmp_path / "sources"
     make_folder(sources, "a", small_record("RECORD A"))
     make_folder(sources, "b", small_record("RECORD B", speaker="Ohira", notes=2))

@@ -328,11 +328,11 @@ def checks_started(epub_verdicts, sink_bytes: bytes) -> None:  # type: ignore[no
     module's books now, so they run while the other tests do (tests/conftest.py). The odd
     book's warnings are the concern of its own test, which builds it again."""
     epub_verdicts.start(sink_bytes)
-    epub_verdicts.start(build(EMPTY))
+    epub_verdicts.start(build(EMPTY), ("epubcheck",))
     logger = logging.getLogger()
     level, logger.level = logger.level, logging.ERROR
     try:
-        epub_verdicts.start(build_odd())
+        epub_verdicts.start(build_odd(), ("epubcheck",))
     finally:
         logger.level = level
 
