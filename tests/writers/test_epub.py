@@ -1034,19 +1034,19 @@ def test_bundled_documents_keep_every_paragraph_and_note(bundled) -> None:
 def test_bundled_page_list_matches_the_pdf_pages(bundled_on_paper) -> None:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
 
-    pages = PdfReader(io.BytesIO(bundled_on_paper.pdf)).pages
+    # Each page's text once: pypdf's extraction is the dear part of this test.
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(bundled_on_paper.pdf)).pages]
     book = read_book(bundled_on_paper.epub)
     following = text_after_markers(book)
     page_list = book.nav().find(".//h:nav[@id='page-list']", NS)
     labels = [a.text for a in page_list.iter(f"{{{XHTML_NS}}}a")]
-    assert sorted(labels, key=int) == [str(n) for n in range(1, len(pages) + 1)]
-    for number, page in enumerate(pages, start=1):
+    assert sorted(labels, key=int) == [str(n) for n in range(1, len(texts) + 1)]
+    for number, text_ in enumerate(texts, start=1):
         # The PDF's page text begins with the page's first words (running heads come last);
         # U+2010 is WeasyPrint's hyphenation hyphen, joined back before comparing.
-        pdf_text = page.extract_text().replace("\u2010\n", "")
-        pdf_words = letters(pdf_text)
+        pdf_words = letters(text_.replace("\u2010\n", ""))
         first, *rest = following[f"page-{number}"].split()[:8]
-        if number > 1 and pages[number - 2].extract_text().count("\u2010"):
+        if number > 1 and texts[number - 2].count("\u2010"):
             # A page that opens with the end of a word hyphenated on the page before is marked
             # before that whole word in the EPUB (pagemap.py, DAISY KB "Page navigation").
             tails = [letters(first)[k:] for k in range(len(letters(first)))]
