@@ -778,21 +778,73 @@ def _occurrences(text: str, find: str) -> int:
     return count
 
 
+UNITS = re.compile(r"\[bookmark:[^\[\]\n]*\](?:\s*\[\d+\])?|\[[^\[\]\n]*\]", re.IGNORECASE)
+"""Stretches an entry takes whole or leaves alone: note calls and editorial brackets, as the
+errata stage reads them (it refuses a `find` that cuts into a bracket)."""
+
+PUNCTUATION_RUN = re.compile(r"[^\w\s]+")
+
+
+def _units(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in UNITS.finditer(text, lo, hi)]
+
+
+def _snap(edge: int, units: list[tuple[int, int]], *, left: bool) -> int:
+    """`edge` moved out of any unit it falls inside: a left edge to the unit's start, a right
+    edge to its end."""
+    for a, b in units:
+        if a < edge < b:
+            return a if left else b
+    return edge
+
+
+def _edges(
+    text: str, tokens: tuple[Token, ...], start: int, end: int, lo: int, hi: int
+) -> tuple[list[int], list[int]]:
+    """Where a `find` around `start:end` may begin (nearest first) and end: at a word's edge,
+    or past the punctuation beside it ("here." is unique where "here" is not), never inside a
+    bracket or note call, and within `lo:hi`."""
+    units = _units(text, lo, hi)
+    lefts: set[int] = {lo}
+    rights: set[int] = {hi}
+    for t in tokens:
+        if lo <= t.start and t.end <= start:
+            lefts.add(t.start)
+            run = PUNCTUATION_RUN.search(text[lo : t.start][::-1])
+            if run and run.start() == 0:
+                lefts.add(t.start - run.end())
+        elif t.start >= end and t.end <= hi:
+            rights.add(t.end)
+            run = PUNCTUATION_RUN.match(text, t.end, hi)
+            if run:
+                rights.add(run.end())
+    run = PUNCTUATION_RUN.match(text, end, hi)
+    if run:
+        rights.add(run.end())
+    lefts = {_snap(e, units, left=True) for e in lefts}
+    rights = {_snap(e, units, left=False) for e in rights}
+    before = sorted((e for e in lefts if lo <= e < start), reverse=True)
+    after = sorted(e for e in rights if end < e <= hi)
+    return before, after
+
+
 def _context(
     text: str, tokens: tuple[Token, ...], start: int, end: int, lo: int, hi: int
 ) -> tuple[int, int] | None:
-    """The smallest stretch of whole words around `start:end`, inside `lo:hi` and its line, that
-    occurs once in `text`: the `find` of an entry that changes nothing but the slip. None when
-    no such stretch exists."""
+    """The smallest stretch around `start:end`, inside `lo:hi` and its line, that occurs once
+    in `text`: the `find` of an entry that changes nothing but the slip. None when no such
+    stretch exists (the line, or all of it that may be used, occurs elsewhere too)."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end == -1 else line_end
     lo, hi = max(lo, line_start), min(hi, line_end)
-    before = [t.start for t in tokens if lo <= t.start and t.end <= start][::-1]
-    after = [t.end for t in tokens if t.start >= end and t.end <= hi]
+    # Edges are trimmed of spaces: a `find` that begins or ends in a space pastes badly.
+    before, after = _edges(text, tokens, start, end, lo, hi)
+    before = [e for e in before if not text[e : e + 1].isspace()]
+    after = [e for e in after if not text[e - 1 : e].isspace()]
     left, right, b, a = start, end, 0, 0
     while True:
-        if _occurrences(text, text[left:right]) == 1:
+        if _occurrences(text, text[left:right]) == 1 and _whole(text, left, right, lo, hi):
             return left, right
         # Grow the shorter side first, so that the slip stays near the middle.
         if b < len(before) and (start - left <= right - end or a >= len(after)):
@@ -801,6 +853,12 @@ def _context(
             right, a = after[a], a + 1
         else:
             return None
+
+
+def _whole(text: str, left: int, right: int, lo: int, hi: int) -> bool:
+    """Whether `left:right` cuts no bracket or note call."""
+    units = _units(text, lo, hi)
+    return _snap(left, units, left=True) == left and _snap(right, units, left=False) == right
 
 
 # --- the public interface ------------------------------------------------------------------------
