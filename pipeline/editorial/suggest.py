@@ -120,6 +120,14 @@ NON_WORD_SURE = 2.0
 """A non-word's best reading is proposed only when it beats the next by this much (7 times);
 otherwise the readings are listed and no entry is written."""
 
+SHORT_NON_WORD = 3
+NON_WORD_SURE_SHORT = 4.0
+"""A non-word this short ("fro", "ion", "wha") is one slip from many words, and a bigram or
+two rarely settles which: its best reading must beat the next by this much (55 times)."""
+
+CLITICS = ("'s", "n't", "'re", "'ve", "'ll", "'d", "'m")
+"""Endings a misspelt word keeps as written: the slip is in the stem ("dkn't" is "don't")."""
+
 REAL_WORD_SURE = 2.0
 """Likewise for a real word with two likely replacements."""
 
@@ -142,6 +150,9 @@ LONG_NAME = 8
 COMPOUND_PART = 4
 COMPOUND_MIN_COUNT = 1_000_000
 """A closed compound joins two words this long and this common (`_closed_compound`)."""
+
+ATTESTED_VETO = True
+"""A real word whose pairs with both neighbours are listed is never proposed for another."""
 
 NAME_USES_OVER_SLIP = 2
 """A name misspelt is used this many times more often, correctly, than the misspelling."""
@@ -499,8 +510,9 @@ def _non_word(
             f" {vocabulary.uses.get(name, 0)} times",
         )  # fmt: skip
     left, right = _neighbours(vocabulary, tokens, i)
-    # "wha’s": the slip is in the stem; the ending stays as written.
-    stem, ending = (word[:-2], token.text[-2:]) if word.endswith("'s") else (word, "")
+    # "wha’s", "dkn’t": the slip is in the stem; the ending stays as written.
+    ending = next((e for e in CLITICS if word.endswith(e) and len(word) > len(e)), "")
+    stem, ending = word[: len(word) - len(ending)], token.text[len(word) - len(ending) :]
     ranked = _rank(vocabulary, _near_words(stem), left, right)
     if ending:
         ranked = [_Ranked(r.score, r.word + ending, r.cost) for r in ranked]
@@ -516,7 +528,8 @@ def _non_word(
         return _Finding(token.start, token.end, NON_WORD, token.text, None, "dictionary",
                         f"{why}; no word is close")  # fmt: skip
     best = ranked[0]
-    rivals = [r for r in ranked[1:] if best.score - r.score < NON_WORD_SURE]
+    sure = NON_WORD_SURE_SHORT if len(stem) <= SHORT_NON_WORD else NON_WORD_SURE
+    rivals = [r for r in ranked[1:] if best.score - r.score < sure]
     if rivals and _in_compound(text, token):
         return None  # a piece of "vis-a-vis" with no sure reading: foreign or coined
     if rivals:
@@ -617,6 +630,8 @@ def _real_word(
     right = None if right in COORDINATORS else right
     if left is None and right is None:
         return None
+    if ATTESTED_VETO and _attested(lexicon, word, left, right):
+        return None  # every pair the word makes is a common one: nothing is broken here
     here = _fit(vocabulary, word, left, right, here=True)
     scored = []
     for other, relation in _real_word_candidates(word):
@@ -651,6 +666,13 @@ def _real_word(
                         alternatives)  # fmt: skip
     return _Finding(token.start, token.end, REAL_WORD, token.text, _match_case(token.text, other),
                     relation.name, why)  # fmt: skip
+
+
+def _attested(lexicon: Lexicon, word: str, left: str | None, right: str | None) -> bool:
+    """Whether every pair `word` makes with its neighbours is listed, and not far rarer than
+    chance: a slip breaks at least one of them ("wood not", "these of")."""
+    pairs = [(a, b) for a, b in ((left, word), (word, right)) if a is not None and b is not None]
+    return all(pair in lexicon.bigrams and not _unlikely(lexicon, *pair) for pair in pairs)
 
 
 def _completes_title(
@@ -894,7 +916,10 @@ def suggest(
             findings.append(finding)
             corrected[i] = (finding.proposal or "").lower()
     for i, token in enumerate(tokens):
-        judged = token.is_word and token.checked and i not in corrected and i not in doubled
+        # A word beside a doubled one is not judged: its neighbour is a slip, so what the
+        # pair says about it is no evidence, and a merged entry would change a right word.
+        beside_doubled = {i - 1, i, i + 1} & doubled
+        judged = token.is_word and token.checked and i not in corrected and not beside_doubled
         finding = _real_word(vocabulary, tokens, i, corrected) if judged else None
         if finding and vocabulary.known(token.lower):
             findings.append(finding)
