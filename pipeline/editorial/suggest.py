@@ -658,7 +658,10 @@ def _real_word(
         f"{relation.why}: {phrase!r} is about {_times(gain)} times likelier than {written!r}"
         " in Google Books word pairs"
     )
+    # A rival is any word that fits the context about as well, whether or not its own slip
+    # would be proposed: "facing is would" reads "facing it" or "facing us" alike.
     rivals = [s for s in scored[1:] if s[0] > 0 and excess - s[0] < REAL_WORD_SURE]
+    rivals += [s for s in scored[1:] if s[0] <= 0 and gain - s[1] < REAL_WORD_SURE]
     if rivals:
         alternatives = tuple(_match_case(token.text, s[2]) for s in [scored[0], *rivals][:3])
         return _Finding(token.start, token.end, REAL_WORD, token.text, None, relation.name,

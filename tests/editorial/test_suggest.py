@@ -332,3 +332,18 @@ def test_a_word_beside_a_doubled_word_is_not_judged() -> None:
     # The doubled word is the slip; its neighbour is not changed by the entry.
     (found,) = suggest("We appreciated appreciated what you said.\n")
     assert (found.kind, found.replacement) == (DOUBLED_WORD, "appreciated")
+
+
+def test_slip_cost_counts_two_slips_as_two() -> None:
+    # A word one letter longer is one dropped letter only if the rest agrees: "complidate" is
+    # a key struck for "c" from "complicate", two slips from "complicated".
+    from pipeline.editorial.confusion import DROPPED_LETTER, TWO_SLIPS, slip_cost
+
+    assert slip_cost("complidate", "complicated") == TWO_SLIPS.cost
+    assert slip_cost("europen", "european") == DROPPED_LETTER.cost
+    assert slip_cost("theer", "the") == TWO_SLIPS.cost
+
+
+def test_a_non_word_takes_the_reading_one_slip_away() -> None:
+    (found,) = suggest("A war would complidate our relations.\n")
+    assert found.proposal == "complicate"
