@@ -640,28 +640,27 @@ def _real_word(
         gain = _fit(vocabulary, other, left, right) - here
         confused = relation is CONFUSION_RULE  # a confusion is its own channel
         relation = _grammar_rule(lexicon, word, other, left, right) or relation
-        need = relation.margin
-        if not confused:
-            need += SLIP_WEIGHT * slip_cost(word, other)
+        slip = 0.0 if confused else SLIP_WEIGHT * slip_cost(word, other)
+        need = relation.margin + slip
         if (left is None or right is None) and relation.margin > UNLIKELY_PAIR_RULE.margin:
             # Half the evidence, more room for doubt; but a word next to the title it would
             # complete, or in a broken pair, needs no more.
             need += 0.0 if title_like else ONE_SIDED_MARGIN
-        scored.append((gain - need, gain, other, relation))
+        scored.append((gain - need, gain, other, relation, gain - slip))
     scored.sort(key=lambda s: (-s[0], s[2]))
     if not scored or scored[0][0] <= 0:
         return None
-    excess, gain, other, relation = scored[0]
+    excess, gain, other, relation, likely = scored[0]
     phrase = " ".join(w for w in (left, other, right) if w)
     written = " ".join(w for w in (left, word, right) if w)
     why = (
         f"{relation.why}: {phrase!r} is about {_times(gain)} times likelier than {written!r}"
         " in Google Books word pairs"
     )
-    # A rival is any word that fits the context about as well, whether or not its own slip
-    # would be proposed: "facing is would" reads "facing it" or "facing us" alike.
+    # A rival is any word about as likely, its fit less the cost of its slip, whether or not
+    # its own rule's margin is met: then the reading is not sure.
     rivals = [s for s in scored[1:] if s[0] > 0 and excess - s[0] < REAL_WORD_SURE]
-    rivals += [s for s in scored[1:] if s[0] <= 0 and gain - s[1] < REAL_WORD_SURE]
+    rivals += [s for s in scored[1:] if s[0] <= 0 and likely - s[4] < REAL_WORD_SURE]
     if rivals:
         alternatives = tuple(_match_case(token.text, s[2]) for s in [scored[0], *rivals][:3])
         return _Finding(token.start, token.end, REAL_WORD, token.text, None, relation.name,
