@@ -49,7 +49,11 @@ from pipeline.writers.epub.render import (
 from pipeline.writers.epub.render import (
     contents as document_contents,
 )
-from pipeline.writers.pagemap import page_starts_from_layout
+from pipeline.writers.pagemap import (
+    BACK_MATTER_IDS,
+    PageStart,
+    page_starts_from_layout,
+)
 from pipeline.writers.pdf import anchor_pages
 
 COVER = BookFile("cover.xhtml", "Cover", "cover")
@@ -82,13 +86,56 @@ def document_plans(
     spec: PacketSpec, documents: tuple[PacketDocument, ...], layout: PacketLayout
 ) -> tuple[BookPlan, ...]:
     plans = []
+    anchors = anchor_pages(layout.rendered)
     for item in documents:
         doc = prefixed(item.doc, item.prefix)
         starts = page_starts_from_layout(doc, layout.rendered)
         # Page 1 of the packet is its cover, never this document's title block.
-        starts = tuple(s for s in starts if s.page != 1)
-        plans.append(plan_book(doc, starts, spec.paper, file_prefix=item.prefix))
+        starts = (
+            *(s for s in starts if s.page != 1),
+            *back_matter_starts(item, documents, layout, anchors, {s.page for s in starts}),
+        )
+        plans.append(
+            plan_book(
+                doc,
+                starts,
+                spec.paper,
+                file_prefix=item.prefix,
+                paragraph_numbers=spec.options.paragraph_numbers,
+            )
+        )
     return tuple(plans)
+
+
+def back_matter_starts(
+    item: PacketDocument,
+    documents: tuple[PacketDocument, ...],
+    layout: PacketLayout,
+    anchors: Mapping[str, int],
+    found: set[int],
+) -> list[PageStart]:
+    """The pages of a document's endnotes and editorial note that begin with no model block (a
+    heading, a table), as `pagemap` gives them for one document: at that section's start. The
+    page map knows the sections by their single-document ids; in the packet they are prefixed."""
+    following = [d for d in documents if d.number == item.number + 1]
+    end = anchors.get(f"{following[0].prefix}title", 10**9) if following else 10**9
+    sections = sorted(
+        (anchors[item.prefix + section], section)
+        for section in BACK_MATTER_IDS
+        if item.prefix + section in anchors
+    )
+    starts = []
+    for page in range(sections[0][0] if sections else end, end):
+        if page in found or page > len(layout.rendered.pages) or _blank(layout, page):
+            continue
+        section = [name for first, name in sections if first <= page][-1]
+        starts.append(PageStart(page, section, 0))
+    return starts
+
+
+def _blank(layout: PacketLayout, page: int) -> bool:
+    """A left-hand page that duplex left blank (WeasyPrint's :blank page): not in the list."""
+    return bool(layout.rendered.pages[page - 1]._page_box.page_type.blank)
 
 
 def _document_files(plan: BookPlan) -> tuple[BookFile, ...]:

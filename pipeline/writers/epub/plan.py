@@ -126,6 +126,7 @@ class BookPlan:
     page_marks: Mapping[str, tuple[PageMark, ...]]  # element id → page starts in it
     pages: tuple[PageEntry, ...]  # in the book's reading order
     linked: Mapping[str, str]  # correction id → file holding its words (they link both ways)
+    paragraph_numbers: bool = False  # show each paragraph's citation number (stages/numbering)
 
     @property
     def text_files(self) -> tuple[BookFile, ...]:
@@ -153,7 +154,11 @@ class BookPlan:
 
 
 def plan_book(
-    doc: Document, page_starts: Sequence[PageStart], paper: str, file_prefix: str = ""
+    doc: Document,
+    page_starts: Sequence[PageStart],
+    paper: str,
+    file_prefix: str = "",
+    paragraph_numbers: bool = False,
 ) -> BookPlan:
     """The plan of `doc`'s ebook, its page-list following `page_starts` of the print edition on
     `paper`. A reading packet plans each of its documents with a `file_prefix` ("d3-"), so the
@@ -195,6 +200,7 @@ def plan_book(
         page_marks={},
         pages=(),
         linked={},
+        paragraph_numbers=paragraph_numbers,
     )
     texts = element_texts(plan)
     spine_index = {f.name: i for i, f in enumerate(plan.spine)}
