@@ -94,14 +94,25 @@ def line_of(text: str, key: str, section: str | None = None) -> int | None:
     return None
 
 
-def line_of_item(text: str, key: str, item: str) -> int | None:
-    """The line holding `item` quoted in the value of `key` (a list may span lines)."""
+def line_of_item(text: str, key: str, item: str, occurrence: int = 1) -> int | None:
+    """The line holding the `occurrence`-th `item` quoted in the value of `key` (a list may
+    span lines)."""
     start = line_of(text, key) or 1
     quoted = re.compile(r"""(["'])""" + re.escape(item) + r"\1")
+    seen = 0
     for number, line in enumerate(text.split("\n")[start - 1 :], start=start):
-        if quoted.search(line):
+        seen += len(quoted.findall(line))
+        if seen >= occurrence:
             return number
     return start
+
+
+def section_line(text: str, section: str) -> int | None:
+    """The line of the `[section]` header."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if re.fullmatch(rf"\s*\[\s*{re.escape(section)}\s*\]\s*(#.*)?", line):
+            return number
+    return None
 
 
 def _typed(value: Any, kind: str) -> Any:
@@ -123,7 +134,7 @@ def _values(text: str, path: Path) -> dict[str, dict[str, Any]]:
             raise PipelineError(
                 f"unknown section [{section}] (allowed: {', '.join(SCHEMA)})",
                 path,
-                line_of(text, f"[{section}]") or line_of(text, section),
+                section_line(text, section) or line_of(text, section),
             )
         if not isinstance(table, dict):
             raise PipelineError(f"{section!r} must be a [{section}] table", path)
@@ -168,7 +179,7 @@ def _documents(text: str, path: Path, packet: dict[str, Any]) -> tuple[Path, ...
     found = []
     seen: set[str] = set()
     for document in ids:
-        line = line_of_item(text, "documents", document)
+        line = line_of_item(text, "documents", document, 2 if document in seen else 1)
         folder = sources / document
         if document in seen:
             raise PipelineError(f"document {document!r} is named twice", path, line)
