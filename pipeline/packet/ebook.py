@@ -32,10 +32,10 @@ from pipeline.writers.epub.common import IDENTIFIER_BASE, generator, spelled_dat
 from pipeline.writers.epub.package import (
     FALLBACK_MODIFIED,
     NCX,
-    STYLESHEET,
     XHTML,
     _Writer,
     pin_zip,
+    stylesheet,
 )
 from pipeline.writers.epub.plan import BookFile, BookPlan, plan_book
 from pipeline.writers.epub.render import (
@@ -381,7 +381,10 @@ def _package(
         book.add_item(item)
     book.add_item(
         epub.EpubItem(
-            uid="css", file_name=CSS_FILE, media_type="text/css", content=STYLESHEET.read_bytes()
+            uid="css",
+            file_name=CSS_FILE,
+            media_type="text/css",
+            content=stylesheet(spec.options.paragraph_numbers),
         )
     )
     image = epub.EpubCover(uid="cover-image", file_name=COVER_IMAGE)
