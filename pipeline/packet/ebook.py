@@ -118,7 +118,9 @@ def back_matter_starts(
     heading, a table), as `pagemap` gives them for one document: at that section's start. The
     page map knows the sections by their single-document ids; in the packet they are prefixed."""
     following = [d for d in documents if d.number == item.number + 1]
-    end = anchors.get(f"{following[0].prefix}title", 10**9) if following else 10**9
+    end = len(layout.rendered.pages) + 1
+    if following:
+        end = anchors.get(f"{following[0].prefix}title", end)
     sections = sorted(
         (anchors[item.prefix + section], section)
         for section in BACK_MATTER_IDS
@@ -126,7 +128,7 @@ def back_matter_starts(
     )
     starts = []
     for page in range(sections[0][0] if sections else end, end):
-        if page in found or page > len(layout.rendered.pages) or _blank(layout, page):
+        if page in found or _blank(layout, page):
             continue
         section = [name for first, name in sections if first <= page][-1]
         starts.append(PageStart(page, section, 0))
