@@ -28,7 +28,6 @@ from pipeline.packet.print import PacketLayout
 from pipeline.packet.spec import PacketSpec
 from pipeline.writers.cover import render_cover as cover_image
 from pipeline.writers.epub.accessibility import CONFORMS_TO, SELF_EVALUATION
-from pipeline.writers.epub.common import IDENTIFIER_BASE, generator, spelled_date
 from pipeline.writers.epub.package import (
     FALLBACK_MODIFIED,
     NCX,
@@ -55,6 +54,7 @@ from pipeline.writers.pagemap import (
     page_starts_from_layout,
 )
 from pipeline.writers.pdf import anchor_pages
+from pipeline.writers.shared import IDENTIFIER_BASE, generator, spelled_date
 
 COVER = BookFile("cover.xhtml", "Cover", "cover")
 FRONT = BookFile("packet-front.xhtml", "Contents and introduction", "frontmatter")

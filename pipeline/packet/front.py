@@ -20,8 +20,13 @@ from markupsafe import Markup, escape
 from pipeline.errors import PipelineError
 from pipeline.packet.assemble import PacketDocument
 from pipeline.packet.spec import PacketSpec
-from pipeline.writers.epub.common import spelled_date
-from pipeline.writers.shared import content_date, contributors, edition_title, session_label
+from pipeline.writers.shared import (
+    content_date,
+    contributors,
+    edition_title,
+    session_label,
+    spelled_date,
+)
 
 # Stated in the packet as in the README ("Paragraph numbers"), from stages/numbering.py's rule.
 NUMBERING_RULE = (

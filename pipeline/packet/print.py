@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 
 import weasyprint
 from weasyprint.formatting_structure import boxes
-from weasyprint.text.fonts import FontConfiguration
 
 from pipeline.context import STYLES_DIR
 from pipeline.errors import PipelineError
@@ -46,6 +45,7 @@ from pipeline.writers.pdf import (
     document_markup,
     document_values,
     environment,
+    font_configuration,
     note_placements,
     page_turn_words,
     verso_numbers,
@@ -309,7 +309,7 @@ def layout_packet(
     # Each round keeps a word or block whole, moves a note back or a number across: this ends.
     limit = 2 * notes + sessions + 6
     for count in range(1, limit + 1):
-        fonts = FontConfiguration()
+        fonts = font_configuration()
         html = packet_html(spec, documents, current)
         page_css = page_stylesheet(spec, current.keep_whole, marks)
         with book_breaking():

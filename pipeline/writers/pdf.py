@@ -28,6 +28,8 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import shutil
+import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -71,6 +73,7 @@ from pipeline.writers.shared import (
     note_id,
     print_identifier,
     session_label,
+    spelled_date,
 )
 from pipeline.writers.xmp import finish_pdf, pdf_metadata
 
@@ -368,17 +371,21 @@ def _editorial_note(
 
 
 def _colophon(doc: Document, paper: str) -> list[dict[str, str]]:
-    """Who made the edition, from what, when: the print edition's imprint, at its very end."""
+    """Who made the edition, from what, when: the print edition's imprint, at its very end.
+    Dates are spelt as the ebook's colophon spells them (`shared.spelled_date`)."""
     meta = doc.meta
     entries = [{"label": c.label, "value": c.name} for c in contributors(meta)]
+    published, talks = edition_date(meta), content_date(meta)
     for label, value in (
         ("Publisher", meta.publisher),
-        ("Published", edition_date(meta)),
-        ("Talks held", content_date(meta)),
+        ("Published", spelled_date(published) if published else ""),
+        ("Talks held", spelled_date(talks) if talks else ""),
         ("Source", meta.archive or meta.citation),
         ("Online", meta.source_url),
         ("Rights", meta.rights),
         ("Identifier", print_identifier(meta, paper)),
+        # The source file as received: the audit checks the errata were written against it.
+        ("Source file", f"SHA-256 {doc.source_sha256}" if doc.source_sha256 else ""),
         ("Typeset by", f"{generator()}, with WeasyPrint {weasyprint.__version__}"),
     ):
         if value.strip():
@@ -661,7 +668,7 @@ def page_turn_words(rendered: weasyprint.document.Document) -> frozenset[str]:
         [_line_text(box) for box in _flow(page) if isinstance(box, boxes.LineBox)]
         for page in rendered.pages
     ]
-    words = set()
+    words: set[str] = set()
     for page, following in itertools.pairwise(lines):
         texts = [t.strip() for t in page if t.strip()]
         nexts = [t.strip() for t in following if t.strip()]
@@ -767,6 +774,29 @@ def _next_round(
     return replace(layout, endnotes=layout.endnotes | {p.number for p in too_tall})
 
 
+# Every FontConfiguration our layouts make. Each copies the vendored fonts into a folder of its
+# own (/tmp/weasyprint-*, 1.3 MB) that only its `__del__` removes, and a layout holds it in
+# reference cycles: a process stopped before collecting them left one folder per layout. The
+# build removes them (`release_fonts`) once the PDF is written, without scanning every live
+# object for them (which cost 3–4 % of a warm build).
+_FONT_CONFIGURATIONS: weakref.WeakSet[FontConfiguration] = weakref.WeakSet()
+
+
+def font_configuration() -> FontConfiguration:
+    """A new FontConfiguration for one layout, known to `release_fonts`."""
+    fonts = FontConfiguration()
+    _FONT_CONFIGURATIONS.add(fonts)
+    return fonts
+
+
+def release_fonts() -> None:
+    """Remove the font copies of every layout made so far (their PDFs are written)."""
+    for fonts in list(_FONT_CONFIGURATIONS):
+        if folder := getattr(fonts, "_folder", None):
+            shutil.rmtree(folder, ignore_errors=True)
+            fonts._folder = None
+
+
 def layout_print(doc: Document, ctx: Context, fetcher: StylesFetcher | None = None) -> PrintLayout:
     """Lay out the print edition and check it (see the module docstring)."""
     _check_settings(ctx)
@@ -777,7 +807,7 @@ def layout_print(doc: Document, ctx: Context, fetcher: StylesFetcher | None = No
     limit = 2 * len(doc.notes) + len(doc.sessions) + 4
     for count in range(1, limit + 1):
         rounds.append(current)
-        fonts = FontConfiguration()
+        fonts = font_configuration()
         html = print_html(doc, ctx, current)
         page_css = page_stylesheet(ctx.settings.paper, current.keep_whole)
         with book_breaking():
