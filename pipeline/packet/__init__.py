@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.errors import PipelineError
 from pipeline.packet.assemble import assemble
 from pipeline.packet.spec import PacketSpec, read_packet
 
@@ -33,6 +34,14 @@ def build_packet(path: Path, booklet: bool = False, marks: bool = False) -> dict
     from pipeline.packet.print import layout_packet, write_packet_pdf
 
     spec = read_packet(path)
+    if booklet and marks:
+        # Crop marks belong to a trimmed page; imposed two-up they would print across the
+        # facing page, and scaled to fit they would no longer mark the trim size.
+        raise PipelineError(
+            "--booklet and --marks together: a booklet's pages are imposed without bleed; "
+            "build the booklet and the marked PDF in two runs",
+            spec.path,
+        )
     if booklet:
         impose_check(spec)
     documents = assemble(spec)
@@ -50,7 +59,6 @@ def build_packet(path: Path, booklet: bool = False, marks: bool = False) -> dict
 
 def impose_check(spec: PacketSpec) -> None:
     """A booklet is made of half-size pages: refuse before any layout if the paper is not."""
-    from pipeline.errors import PipelineError
     from pipeline.packet.booklet import SHEETS
     from pipeline.packet.spec import line_of
 

@@ -6,8 +6,9 @@ The pages are padded with blank pages to a multiple of 4 (a folded sheet holds f
 placed so that the printed sheets, stacked in order, printed on both sides (flip on the short
 edge) and folded once down the middle, read 1, 2, 3 …: for N pages, the first sheet's front
 holds N and 1, its back 2 and N−1, the next sheet's front N−2 and 3, and so on
-(`sheet_order`). A page larger than half the sheet (one with bleed and crop marks) is scaled
-down to fit, centred. Pure: bytes in, bytes out, nothing read from the clock.
+(`sheet_order`). A page larger than half the sheet is scaled down to fit, centred (the
+command line never imposes pages with bleed: `--booklet` and `--marks` are refused together).
+Pure: bytes in, bytes out, nothing read from the clock.
 """
 
 from __future__ import annotations

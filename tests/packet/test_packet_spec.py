@@ -105,3 +105,8 @@ def test_the_command_line_prints_file_line_problem_and_writes_nothing(
     assert status == 2
     assert capsys.readouterr().err.strip().startswith(f"{path}:8: no document 'nowhere'")
     assert not out.exists()
+
+
+def test_a_booklet_with_crop_marks_is_refused(project: Path) -> None:
+    with pytest.raises(PipelineError, match="--booklet and --marks"):
+        build_packet(write(project, GOOD), booklet=True, marks=True)
