@@ -19,7 +19,7 @@ SOURCE_FILES := $(shell find sources -type f 2>/dev/null)
 MAKE_JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 BUILD_ALL = $(PY) -m pipeline build --all $(if $(MAKE_JOBS),-j $(MAKE_JOBS)) $(if $(PAPER),--paper $(PAPER))
 
-.PHONY: all editions setup test doctor pdf epub tei check proof audit inspect suggest bench lint fuzz clean dist
+.PHONY: all editions packet setup test doctor pdf epub tei check proof audit inspect suggest bench lint fuzz clean dist
 
 all: editions
 
@@ -60,6 +60,19 @@ output/.editions: $(SOURCE_FILES) $(CODE) $(TEMPLATES) $(STYLES) output/.paper |
 	@touch $@
 
 editions: output/.editions
+
+# Every reading packet, packets/<name>.toml, as output/packets/<name>.pdf and .epub (README,
+# "Reading packets"). One stamp per packet: make rebuilds a packet only when its file, a file
+# beside it (the introduction), a record under sources/ or the code changed since it was built.
+PACKETS := $(patsubst packets/%.toml,%,$(wildcard packets/*.toml))
+PACKET_FILES := $(shell find packets -type f 2>/dev/null)
+
+output/.packets/%.stamp: packets/%.toml $(PACKET_FILES) $(SOURCE_FILES) $(CODE) $(TEMPLATES) $(STYLES) | $(STAMP)
+	$(PY) -m pipeline packet $<
+	@mkdir -p $(@D)
+	@touch $@
+
+packet: $(foreach p,$(PACKETS),output/.packets/$(p).stamp)
 
 # One format alone (the batch skips what is up to date).
 pdf: output/.paper | $(STAMP)

@@ -8,6 +8,7 @@
     python -m pipeline audit PATH [--out DIR]
     python -m pipeline dist [FOLDER] [--out DIR]
     python -m pipeline doctor
+    python -m pipeline packet packets/NAME.toml [--booklet] [--marks] [--out DIR]
 
 PATH is a document folder (`sources/<id>/`) or a bare `.txt`. Problems in the input are printed
 to stderr as `file:line: problem` with exit status 2, never as a traceback.
@@ -312,6 +313,24 @@ def run_dist(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_packet(args: argparse.Namespace) -> int:
+    """Build a reading packet (pipeline/packet/): its PDF and EPUB (and booklet), written to
+    output/packets/ all together or not at all."""
+    from pipeline.doctor import require_build_dependencies
+    from pipeline.output import publish
+    from pipeline.packet import build_packet
+
+    require_build_dependencies()
+    out_dir = Path(args.out) if args.out else PROJECT_ROOT / "output" / "packets"
+    with _termination_as_interrupt():
+        files = build_packet(args.path, booklet=args.booklet, marks=args.marks)
+        # The folder holds every packet: only this packet's files are replaced.
+        publish(out_dir, files, owned=lambda name: name.endswith((".pdf", ".epub")))
+    for name in files:
+        print(out_dir / name)
+    return 0
+
+
 def run_doctor(args: argparse.Namespace) -> int:
     from pipeline import doctor
 
@@ -405,6 +424,19 @@ def parser() -> argparse.ArgumentParser:
         "doctor", help="check the system dependencies (exit status 1: the build cannot run)"
     )
     doctor.set_defaults(run=run_doctor)
+
+    packet = commands.add_parser(
+        "packet", help="build a reading packet (packets/NAME.toml) as one PDF and one EPUB"
+    )
+    packet.add_argument("path", type=Path, help="the packet file, packets/NAME.toml")
+    packet.add_argument(
+        "--booklet",
+        action="store_true",
+        help="also write NAME-booklet.pdf: the half-size pages two-up, in saddle-stitch order",
+    )
+    packet.add_argument("--marks", action="store_true", help="give the PDF bleed and crop marks")
+    packet.add_argument("--out", help="output folder (default: output/packets/)")
+    packet.set_defaults(run=run_packet)
     return top
 
 
