@@ -19,7 +19,7 @@ SOURCE_FILES := $(shell find sources -type f 2>/dev/null)
 MAKE_JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 BUILD_ALL = $(PY) -m pipeline build --all $(if $(MAKE_JOBS),-j $(MAKE_JOBS)) $(if $(PAPER),--paper $(PAPER))
 
-.PHONY: all editions setup test doctor pdf epub tei check proof audit inspect suggest bench lint fuzz clean
+.PHONY: all editions packet setup test doctor pdf epub tei check proof audit inspect suggest bench lint fuzz clean dist
 
 all: editions
 
@@ -34,9 +34,10 @@ setup: $(STAMP)
 
 # The system packages are checked again (quickly) on every run: one removed since setup would
 # otherwise surface as import errors deep in the tests.
+# PIPELINE_FUZZ=1: the property tests' full example counts (a bare `pytest` runs a fifth).
 test: $(STAMP)
 	@tools/system-deps.sh core
-	$(PY) -m pytest -q
+	PIPELINE_FUZZ=1 $(PY) -m pytest -q
 
 # One line per system dependency, found with its version or missing with its install command;
 # exit status 1 when the build cannot run (see pipeline/doctor.py).
@@ -59,6 +60,19 @@ output/.editions: $(SOURCE_FILES) $(CODE) $(TEMPLATES) $(STYLES) output/.paper |
 	@touch $@
 
 editions: output/.editions
+
+# Every reading packet, packets/<name>.toml, as output/packets/<name>.pdf and .epub (README,
+# "Reading packets"). One stamp per packet: make rebuilds a packet only when its file, a file
+# beside it (the introduction), a record under sources/ or the code changed since it was built.
+PACKETS := $(patsubst packets/%.toml,%,$(wildcard packets/*.toml))
+PACKET_FILES := $(shell find packets -type f 2>/dev/null)
+
+output/.packets/%.stamp: packets/%.toml $(PACKET_FILES) $(SOURCE_FILES) $(CODE) $(TEMPLATES) $(STYLES) | $(STAMP)
+	$(PY) -m pipeline packet $<
+	@mkdir -p $(@D)
+	@touch $@
+
+packet: $(foreach p,$(PACKETS),output/.packets/$(p).stamp)
 
 # One format alone (the batch skips what is up to date).
 pdf: output/.paper | $(STAMP)
@@ -85,6 +99,13 @@ proof: editions
 check: editions | $(STAMP)
 	tools/system-deps.sh check
 	$(PY) -m pipeline.writers.checks $(foreach d,$(DOCS),output/$(d)/$(d).epub)
+
+# The library release, output/dist/ (README, "Distribution"): every document's EPUB, print PDF,
+# archival PDF/UA, cover and thumbnail, with MARC 21, ONIX 3.0 and OPDS records, as a BagIt bag.
+# It stops, naming the document and the edition.toml field, when a catalogue would lack
+# something it needs.
+dist: | $(STAMP)
+	$(PY) -m pipeline dist sources --out output/dist
 
 audit: editions
 	@for d in $(DOCS); do $(PY) -m pipeline audit sources/$$d || exit 1; done

@@ -67,7 +67,7 @@ PHASES = (
     Phase("  layout (cascade, boxes, pages)", "weasyprint", "HTML.render", "WeasyPrint"),
     Phase("  footnote check", "pipeline.writers.pdf", "note_placements", "box-tree walk"),
     Phase("  page-turn check", "pipeline.writers.pdf", "page_turn_words", "box-tree walk"),
-    Phase("  squeeze search", "pipeline.writers.pdf", "_block_at_page_end", "box-tree walk"),
+    Phase("  squeeze search", "pipeline.writers.pdf", "block_at_page_end", "box-tree walk"),
     Phase("PDF writing", "weasyprint.document", "Document.write_pdf", "pydyf, font subsets"),
     Phase("errata and normalisation reports", "pipeline.writers.reports", "errata_json", "JSON"),
     Phase("  (csv)", "pipeline.writers.reports", "errata_csv", "CSV"),

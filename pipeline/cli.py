@@ -6,7 +6,9 @@
     python -m pipeline build --all [FOLDER] [-j N] [--cluster ADDRESS] [--to …] [--force]
     python -m pipeline suggest PATH [--json]
     python -m pipeline audit PATH [--out DIR]
+    python -m pipeline dist [FOLDER] [--out DIR]
     python -m pipeline doctor
+    python -m pipeline packet packets/NAME.toml [--booklet] [--marks] [--out DIR]
 
 PATH is a document folder (`sources/<id>/`) or a bare `.txt`. Problems in the input are printed
 to stderr as `file:line: problem` with exit status 2, never as a traceback.
@@ -296,6 +298,42 @@ def run_audit(args: argparse.Namespace) -> int:
     return audit_command(args.path, out=Path(args.out) if args.out else None)
 
 
+def run_dist(args: argparse.Namespace) -> int:
+    from pipeline.doctor import require_build_dependencies
+
+    require_build_dependencies()
+    from pipeline.dist.release import write_release
+
+    out = Path(args.out) if args.out else PROJECT_ROOT / "output" / "dist"
+    release = write_release(
+        Path(args.folder), out, lambda name: print(f"releasing {name}", file=sys.stderr)
+    )
+    print(
+        f"wrote {out}: {len(release.entries)} document(s), {len(release.files)} files "
+        "(BagIt bag; check with: sha256sum -c SHA256SUMS)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_packet(args: argparse.Namespace) -> int:
+    """Build a reading packet (pipeline/packet/): its PDF and EPUB (and booklet), written to
+    output/packets/ all together or not at all."""
+    from pipeline.doctor import require_build_dependencies
+    from pipeline.output import publish
+    from pipeline.packet import build_packet
+
+    require_build_dependencies()
+    out_dir = Path(args.out) if args.out else PROJECT_ROOT / "output" / "packets"
+    # SIGTERM is a Terminated here as in every command (`_interrupts_raise`, in main).
+    files = build_packet(args.path, booklet=args.booklet, marks=args.marks)
+    # The folder holds every packet: only this packet's files are replaced.
+    publish(out_dir, files, owned=lambda name: name.endswith((".pdf", ".epub")))
+    for name in files:
+        print(out_dir / name)
+    return 0
+
+
 def run_doctor(args: argparse.Namespace) -> int:
     from pipeline import doctor
 
@@ -372,10 +410,36 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--out", help="folder holding the built editions (default: output/<id>/)")
     audit.set_defaults(run=run_audit)
 
+    dist = commands.add_parser(
+        "dist",
+        help="write the library release: editions, MARC, ONIX, OPDS, archival PDFs, a BagIt bag",
+    )
+    dist.add_argument(
+        "folder",
+        nargs="?",
+        default="sources",
+        help="folder of document folders (default: sources/)",
+    )
+    dist.add_argument("--out", help="release folder (default: output/dist/)")
+    dist.set_defaults(run=run_dist)
+
     doctor = commands.add_parser(
         "doctor", help="check the system dependencies (exit status 1: the build cannot run)"
     )
     doctor.set_defaults(run=run_doctor)
+
+    packet = commands.add_parser(
+        "packet", help="build a reading packet (packets/NAME.toml) as one PDF and one EPUB"
+    )
+    packet.add_argument("path", type=Path, help="the packet file, packets/NAME.toml")
+    packet.add_argument(
+        "--booklet",
+        action="store_true",
+        help="also write NAME-booklet.pdf: the half-size pages two-up, in saddle-stitch order",
+    )
+    packet.add_argument("--marks", action="store_true", help="give the PDF bleed and crop marks")
+    packet.add_argument("--out", help="output folder (default: output/packets/)")
+    packet.set_defaults(run=run_packet)
     return top
 
 

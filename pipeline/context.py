@@ -35,6 +35,9 @@ class Settings:
     paper: str = "a4"  # key of PAPER_SIZES
     # One of LONG_NOTE_POLICIES: what to do with a note that cannot sit on its call's page.
     long_notes: str = "fail"
+    # `[print] paragraph_numbers`: the citation numbers (stages/numbering.py) printed in the
+    # outer margin of the PDF and shown in the EPUB.
+    paragraph_numbers: bool = False
     encoding: str = "utf-8"
     hints: ParseHints = field(default_factory=ParseHints)
     limits: Limits = DEFAULT_LIMITS  # `[limits]`: sizes a record may reach (limits.py)

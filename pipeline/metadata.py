@@ -6,10 +6,13 @@
                  (ISO date of its publication; default: modified), issuing_body (the
                  corporate body that issued the record), accessibility_certifier and
                  accessibility_report (who evaluated the EPUB's accessibility, and the
-                 address of their report; unset, the EPUB says it is a self-evaluation)
+                 address of their report; unset, the EPUB says it is a self-evaluation),
+                 places (the names of places among the subjects' headings: a catalogue
+                 files "Japan – Foreign relations – Soviet Union" as a geographic heading)
     [source]     archive, citation, url, encoding (default "utf-8"), language (of the
                  original, when the record is a translation)
-    [print]      paper ("a4" | "letter"), long_notes ("fail" | "endnotes")
+    [print]      paper ("a4" | "letter"), long_notes ("fail" | "endnotes"), paragraph_numbers
+                 (true: the citation numbers in the outer margin and in the EPUB)
     [parse]      headings, speakers, not_speakers (lists), aliases (table: label → speaker)
     [limits]     record_characters, paragraph_characters, word_characters,
                  title_characters, notes, note_number, errata_entries (whole numbers;
@@ -37,6 +40,7 @@ from pipeline.stages.read import character_name, encoding_problem, xml_unfit
 from pipeline.stages.tokens import RESERVED, RESERVED_RANGE
 
 STR, LIST, TABLE, NUMBER = "text", "list of text", "table of text", "a whole number"
+BOOL = "true or false"
 
 SCHEMA: dict[str, dict[str, str]] = {
     "document": {
@@ -58,9 +62,10 @@ SCHEMA: dict[str, dict[str, str]] = {
         "issuing_body": STR,
         "accessibility_certifier": STR,
         "accessibility_report": STR,
+        "places": LIST,
     },
     "source": {"archive": STR, "citation": STR, "url": STR, "encoding": STR, "language": STR},
-    "print": {"paper": STR, "long_notes": STR},
+    "print": {"paper": STR, "long_notes": STR, "paragraph_numbers": BOOL},
     "parse": {"headings": LIST, "speakers": LIST, "not_speakers": LIST, "aliases": TABLE},
     "limits": {limit.name: NUMBER for limit in LIMITS},
 }
@@ -133,6 +138,8 @@ def _line_of(text: str, key: str, section: str | None = None) -> int | None:
 def _check(value: Any, kind: str) -> Any:
     if kind == NUMBER:
         return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if kind == BOOL:
+        return value if isinstance(value, bool) else None
     if kind == STR:
         if isinstance(value, datetime.date):
             return value.isoformat()
@@ -223,6 +230,7 @@ def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
     settings = Settings(
         paper=printing.get("paper", "a4"),
         long_notes=printing.get("long_notes", "fail"),
+        paragraph_numbers=printing.get("paragraph_numbers", False),
         encoding=source.get("encoding", "utf-8"),
         hints=ParseHints(
             headings=parse.get("headings", ()),

@@ -61,13 +61,20 @@ def plain_intervention(node: Intervention, words: Markup) -> Markup:
     return editors_marks(node, words)
 
 
+def no_number(number: int) -> Markup:
+    return Markup("")
+
+
 @dataclass(frozen=True, slots=True)
 class Marks:
     """How a writer marks up the record's own words: `text` for a run of text, `label` for a
-    speaker's label. Both must escape what they are given; the defaults only escape."""
+    speaker's label. Both must escape what they are given; the defaults only escape. `number`
+    gives the markup of a block's paragraph number (`Paragraph.number`…, put first inside the
+    block's element) when the edition prints them; by default nothing."""
 
     text: Callable[[str], Markup] = escape
     label: Callable[[str], Markup] = escape
+    number: Callable[[int], Markup] = no_number
 
 
 PLAIN = Marks()
@@ -105,11 +112,14 @@ def render_block(
 ) -> Markup:
     """One block as one element, with the block's id so links and page maps can find it."""
     body = render_inlines(block.content, note_call, intervention, marks)
+    number = getattr(block, "number", 0)
+    if number:
+        body = marks.number(number) + body if not isinstance(block, Turn) else body
     match block:
         case Turn(label=label, punctuation=punctuation, id=id_):
             return Markup(
-                '<p class="turn" id="{}"><span class="speaker">{}{}</span> {}</p>'
-            ).format(id_, marks.label(label), punctuation, body)
+                '<p class="turn" id="{}">{}<span class="speaker">{}{}</span> {}</p>'
+            ).format(id_, marks.number(number), marks.label(label), punctuation, body)
         case Paragraph(speaker=speaker, id=id_):
             kind = "continuation" if speaker else "narrative"
             return Markup('<p class="{}" id="{}">{}</p>').format(kind, id_, body)

@@ -31,9 +31,10 @@ import math
 import re
 import shutil
 import weakref
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Any
 
 import weasyprint
 from fontTools.ttLib import TTFont
@@ -61,7 +62,7 @@ from pipeline.writers.editorial import (
     shown_reading,
 )
 from pipeline.writers.fetcher import StylesFetcher
-from pipeline.writers.html import Marks, NoteCall, render_block, render_inlines
+from pipeline.writers.html import Marks, NoteCall, no_number, render_block, render_inlines
 from pipeline.writers.hyphenation import WordMarks
 from pipeline.writers.shared import (
     content_date,
@@ -81,6 +82,7 @@ LOGGER = logging.getLogger(__name__)
 
 PRINT_CSS = STYLES_DIR / "print.css"
 TEMPLATE = "print.html.j2"
+DOCUMENT_TEMPLATE = "print-document.html.j2"  # the body, included by TEMPLATE
 BASE_URL = STYLES_DIR.as_uri() + "/"
 TITLE_FONT = STYLES_DIR / "fonts" / "LinLibertine_R.otf"
 
@@ -343,16 +345,20 @@ def _heading_markup(content: Inlines, label: str, call: NoteCall, marks: Marks) 
     return markup
 
 
-def _title_markup(doc: Document, title: str, call: NoteCall) -> Markup:
+def _title_markup(
+    doc: Document, title: str, call: NoteCall, text_width_mm: float = TEXT_WIDTH_MM
+) -> Markup:
     # The edition's title is the metadata's; a note the source hung on its own title line must
     # still be printed, so its call follows the title.
-    measure = TEXT_WIDTH_MM / 25.4 * 72
+    measure = text_width_mm / 25.4 * 72
     lines = balanced_lines(title, measure)
     calls = Markup("").join(call(n) for n in note_refs(doc.header.title))
     return Markup("<br>").join(escape(line) for line in lines) + calls
 
 
-def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, object]:
+def _editorial_note(
+    doc: Document, known_ids: frozenset[str], id_prefix: str = ""
+) -> dict[str, object]:
     """The editorial note's values: the shared policy and apparatus (writers/editorial.py), one
     list per kind of intervention, each entry laid out as a scholarly apparatus gives it: its
     place, the page (pointing at the id), the edition's reading, the source's, the reason, and
@@ -365,7 +371,7 @@ def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, objec
             "intro": section.intro,
             "rows": [
                 {
-                    "id": f"correction-{c.id}",
+                    "id": f"{id_prefix}correction-{c.id}",
                     "place": correction_place(doc, c),
                     "target": c.block_id if c.block_id in known_ids else "",
                     "edition": shown_reading(c),
@@ -410,7 +416,7 @@ def _colophon(doc: Document, paper: str) -> list[dict[str, str]]:
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
     # One environment per process: Jinja2 then compiles the template once, not per layout.
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -427,17 +433,50 @@ class LayoutRound:
     endnotes: frozenset[int] = frozenset()  # notes moved to the back
     keep_whole: frozenset[str] = frozenset()  # blocks not to split at a page foot
     whole_words: frozenset[str] = frozenset()  # words not to hyphenate
+    # Paragraph numbers printed in the outer margin (None: not printed), and which of them
+    # stand on a left-hand page, whose outer margin is on the left (`verso_numbers`).
+    numbers: frozenset[int] | None = None
 
 
 def print_html(doc: Document, ctx: Context, layout: LayoutRound | None = None) -> str:
     """The print edition's HTML for one layout round (default: the first)."""
-    layout = layout or LayoutRound()
+    metadata = pdf_metadata(doc, ctx.settings.paper)
+    return (
+        environment()
+        .get_template(TEMPLATE)
+        .render(
+            authors=metadata.creators,
+            description=metadata.subject,
+            keywords=", ".join(metadata.keywords),
+            generator=generator(),
+            created=metadata.published,
+            modified=metadata.modified,
+            **document_values(doc, ctx, layout or LayoutRound()),
+        )
+    )
+
+
+def document_values(
+    doc: Document,
+    ctx: Context,
+    layout: LayoutRound,
+    id_prefix: str = "",
+    text_width_mm: float = TEXT_WIDTH_MM,
+) -> dict[str, object]:
+    """What `templates/print-document.html.j2` shows of one document: its title block, its
+    sessions' blocks, its endnotes, its editorial note and colophon, as finished markup. A
+    reading packet (`pipeline/packet/print.py`) renders the same template once per document,
+    its ids prefixed with `id_prefix` (the model's ids it prefixes itself), on its own measure."""
     lang = doc.meta.language or "en"
-    marks = Marks(text=WordMarks.for_document(doc, layout.whole_words), label=_label_marks)
+    marks = Marks(
+        text=WordMarks.for_document(doc, layout.whole_words),
+        label=_label_marks,
+        number=no_number if layout.numbers is None else margin_number(layout.numbers),
+    )
     call = _note_calls(doc, lang, layout.endnotes, marks)
     title = edition_title(doc)
     # Rendering order is reading order: the title block's notes come before the record's.
-    title_html = _title_markup(doc, title, call)
+    title_html = _title_markup(doc, title, call, text_width_mm)
     dateline_html = (
         render_inlines(doc.header.dateline, call, marks=marks) if doc.header.dateline else ""
     )
@@ -468,29 +507,57 @@ def print_html(doc: Document, ctx: Context, layout: LayoutRound | None = None) -
         if note.number in layout.endnotes
     ]
     known_ids = frozenset(_known_ids(doc))
-    metadata = pdf_metadata(doc, ctx.settings.paper)
-    return (
-        _environment()
-        .get_template(TEMPLATE)
-        .render(
-            lang=lang,
-            title=title,
-            authors=metadata.creators,
-            description=metadata.subject,
-            keywords=", ".join(metadata.keywords),
-            generator=generator(),
-            created=metadata.published,
-            modified=metadata.modified,
-            title_html=title_html,
-            subtitle=printed_subtitle(doc),
-            dateline_html=dateline_html,
-            header_blocks=header_blocks,
-            sessions=sessions,
-            endnotes=endnote_items,
-            editorial=_editorial_note(doc, known_ids),
-            colophon=_colophon(doc, ctx.settings.paper),
-        )
+    return {
+        "lang": lang,
+        "title": title,
+        "title_html": title_html,
+        "subtitle": printed_subtitle(doc),
+        "dateline_html": dateline_html,
+        "header_blocks": header_blocks,
+        "sessions": sessions,
+        "endnotes": endnote_items,
+        "editorial": _editorial_note(doc, known_ids, id_prefix),
+        "colophon": _colophon(doc, ctx.settings.paper),
+        "numbered": layout.numbers is not None,
+    }
+
+
+def margin_number(verso: frozenset[int]) -> Callable[[int], Markup]:
+    """A paragraph number as print.css sets it in the outer margin: on the left of a left-hand
+    page (numbers in `verso`), on the right of a right-hand one. It is positioned absolutely, so
+    it takes no room in the line and the pages break as they would without it."""
+
+    def number(value: int) -> Markup:
+        side = "verso" if value in verso else "recto"
+        return Markup('<span class="paragraph-number {}">{}</span>').format(side, value)
+
+    return number
+
+
+def anchor_pages(rendered: weasyprint.document.Document) -> dict[str, int]:
+    """The page (1-based) where each element with an id begins."""
+    pages: dict[str, int] = {}
+    for index, page in enumerate(rendered.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, index)
+    return pages
+
+
+def verso_numbers(doc: Document, pages: dict[str, int]) -> frozenset[int]:
+    """The paragraph numbers of `doc` whose block begins on a left-hand (even) page."""
+    return frozenset(
+        block.number
+        for session in doc.sessions
+        for block in session.blocks
+        if getattr(block, "number", 0) and pages.get(block.id, 1) % 2 == 0
     )
+
+
+def document_markup(values: dict[str, object], id_prefix: str, document_number: int) -> Markup:
+    """One document's body (`document_values`) as the packet includes it: ids prefixed, the
+    title block headed "Document N"."""
+    template = environment().get_template(DOCUMENT_TEMPLATE)
+    return Markup(template.render(id_prefix=id_prefix, document_number=document_number, **values))
 
 
 def _known_ids(doc: Document) -> Iterator[str]:
@@ -546,10 +613,16 @@ def _note_number(box: boxes.Box) -> int | None:
     return int(number) if number and number.isdigit() else None
 
 
-def note_placements(rendered: weasyprint.document.Document) -> dict[int, NotePlacement]:
-    """Every footnote of a layout, found in WeasyPrint's box tree (calls and footnote areas)."""
-    calls: dict[int, int] = {}
-    bodies: dict[int, tuple[int, bool]] = {}
+def note_placements(
+    rendered: weasyprint.document.Document,
+    key: Callable[[boxes.Box], Hashable | None] = _note_number,
+) -> dict[Any, NotePlacement]:
+    """Every footnote of a layout, found in WeasyPrint's box tree (calls and footnote areas),
+    by `key` of its box: the note's number (a packet, whose documents share numbers, keys them
+    by element id)."""
+    calls: dict[Any, int] = {}
+    bodies: dict[Any, tuple[int, bool]] = {}
+    numbers: dict[Any, int] = {}
     for index, page in enumerate(rendered.pages, start=1):
         page_box = page._page_box
         top = page_box.content_box_y()
@@ -558,7 +631,7 @@ def note_placements(rendered: weasyprint.document.Document) -> dict[int, NotePla
             if isinstance(child, boxes.FootnoteAreaBox):
                 area_bottom = child.position_y + child.margin_height()
                 for body in child.children:
-                    number = _note_number(body)
+                    number = key(body)
                     if number is None or number in bodies:
                         continue
                     # The border box: a note's own bottom margin may hang below the area.
@@ -570,12 +643,13 @@ def note_placements(rendered: weasyprint.document.Document) -> dict[int, NotePla
                     bodies[number] = (index, inside)
         for box in _flow(page):
             if (box.element_tag or "").endswith("::footnote-call"):
-                number = _note_number(box)
+                number = key(box)
                 if number is not None:
                     calls.setdefault(number, index)
+                    numbers.setdefault(number, _note_number(box) or 0)
     return {
         number: NotePlacement(
-            number=number,
+            number=numbers[number],
             call_page=call_page,
             body_page=bodies.get(number, (0, False))[0],
             inside=bodies.get(number, (0, False))[1],
@@ -630,7 +704,7 @@ def page_turn_words(rendered: weasyprint.document.Document) -> frozenset[str]:
 _SAFE_ID = re.compile(r"[A-Za-z0-9_.:-]+")
 
 
-def _block_at_page_end(rendered: weasyprint.document.Document, page: int) -> str | None:
+def block_at_page_end(rendered: weasyprint.document.Document, page: int) -> str | None:
     """The id of the last block with an id on `page` (1-based): the one the page break splits."""
     last: str | None = None
     for box in _flow(rendered.pages[page - 1]):
@@ -693,7 +767,7 @@ def _next_round(
         # A page that ends in a hyphen the line-box patch could not prevent (a page break
         # WeasyPrint moved back to an earlier line): keep those words whole.
         LOGGER.info("words broken across a page turn, kept whole: %s", ", ".join(sorted(turned)))
-    layout = LayoutRound(current.endnotes, current.keep_whole, current.whole_words | turned)
+    layout = replace(current, whole_words=current.whole_words | turned)
     if not bad:
         return layout
     # A note that still lands away from its call (or is lost, as WeasyPrint 70.0 can do at a
@@ -703,10 +777,10 @@ def _next_round(
         block_id
         for p in bad
         if (p.inside and p.body_page > p.call_page) or p.body_page == 0
-        if (block_id := _block_at_page_end(rendered, p.call_page)) is not None
+        if (block_id := block_at_page_end(rendered, p.call_page)) is not None
     } - current.keep_whole
     if squeezed:
-        return LayoutRound(layout.endnotes, layout.keep_whole | squeezed, layout.whole_words)
+        return replace(layout, keep_whole=layout.keep_whole | squeezed)
     if ctx.settings.long_notes == "fail":
         raise PipelineError(
             "; ".join(_describe(p) for p in bad)
@@ -719,9 +793,7 @@ def _next_round(
     too_tall = [p for p in bad if not p.inside] or bad
     for placement in too_tall:
         LOGGER.info("%s: moved to the endnotes", _describe(placement))
-    return LayoutRound(
-        layout.endnotes | {p.number for p in too_tall}, layout.keep_whole, layout.whole_words
-    )
+    return replace(layout, endnotes=layout.endnotes | {p.number for p in too_tall})
 
 
 # Every FontConfiguration our layouts make. Each copies the vendored fonts into a folder of its
@@ -751,7 +823,7 @@ def layout_print(doc: Document, ctx: Context, fetcher: StylesFetcher | None = No
     """Lay out the print edition and check it (see the module docstring)."""
     _check_settings(ctx)
     fetcher = fetcher or StylesFetcher()
-    current = LayoutRound()
+    current = LayoutRound(numbers=frozenset() if ctx.settings.paragraph_numbers else None)
     rounds = []
     # Each round keeps a word or a block whole or moves a note to the back, so this ends.
     limit = 2 * len(doc.notes) + len(doc.sessions) + 4
@@ -765,6 +837,12 @@ def layout_print(doc: Document, ctx: Context, fetcher: StylesFetcher | None = No
                 stylesheets=stylesheets(page_css, fetcher, fonts), font_config=fonts
             )
         following = _next_round(doc, ctx, rendered, current)
+        if following is None and current.numbers is not None:
+            # Each paragraph number in the outer margin of its page: where a number stood on
+            # the wrong side, lay out again with it moved (the pages break alike).
+            verso = verso_numbers(doc, anchor_pages(rendered))
+            if verso != current.numbers:
+                following = replace(current, numbers=verso)
         if following is None:
             return PrintLayout(rendered, html, page_css, count, tuple(rounds))
         current = following
@@ -785,12 +863,27 @@ def render_print(
     return layout_print(doc, ctx, fetcher).rendered
 
 
+# PDF variants the print edition can be written as: name → the PDF/UA part its XMP claims.
+# "pdf/ua-1" is the archival, accessible file of a library release (pipeline/dist/archival.py).
+PDF_VARIANTS = {"pdf/ua-1": 1}
+
+
 def write_pdf(
-    doc: Document, ctx: Context, rendered: weasyprint.document.Document | None = None
+    doc: Document,
+    ctx: Context,
+    rendered: weasyprint.document.Document | None = None,
+    variant: str | None = None,
 ) -> bytes:
-    """The print edition as PDF bytes; pass `rendered` (from `render_print`) to reuse a layout."""
+    """The print edition as PDF bytes; pass `rendered` (from `render_print`) to reuse a layout.
+    `variant` (a key of PDF_VARIANTS) writes the same pages as that PDF variant: tagged, with
+    WeasyPrint's structure tree, and identified as such in the XMP."""
     if rendered is None:
         rendered = render_print(doc, ctx)
+    if variant is not None and variant not in PDF_VARIANTS:
+        raise ValueError(f"unknown PDF variant: {variant}")
     # Fonts are subset by default (NOTES.md). Every date comes from the metadata, never the
     # clock, so two builds are byte-identical.
-    return rendered.write_pdf(finisher=finish_pdf(doc, ctx.settings.paper))
+    finisher = finish_pdf(doc, ctx.settings.paper, PDF_VARIANTS.get(variant or ""))
+    if variant is None:
+        return rendered.write_pdf(finisher=finisher)
+    return rendered.write_pdf(pdf_variant=variant, finisher=finisher)

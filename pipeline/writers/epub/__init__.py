@@ -50,7 +50,9 @@ def write_epub(
     `ctx.settings.paper` (as `build.build_one` lays it out); by default that layout is made."""
     if page_starts is None:
         page_starts = _print_page_starts(doc, ctx)
-    plan = plan_book(doc, page_starts, ctx.settings.paper)
+    plan = plan_book(
+        doc, page_starts, ctx.settings.paper, paragraph_numbers=ctx.settings.paragraph_numbers
+    )
     cover = render_cover(plan.title, cover_date(plan))
     return package_book(plan, render_book(plan, cover.alt), cover.png)
 

@@ -60,6 +60,7 @@ from pipeline.writers.shared import (
 log = logging.getLogger(__name__)
 
 STYLESHEET = STYLES_DIR / "epub.css"
+NUMBERS_STYLESHEET = STYLES_DIR / "epub-numbers.css"  # appended when paragraphs are numbered
 XHTML = "application/xhtml+xml"
 NCX = "application/x-dtbncx+xml"
 
@@ -113,7 +114,10 @@ def package_book(plan: BookPlan, files: Mapping[str, bytes], cover_png: bytes) -
         book.add_item(item)
     book.add_item(
         epub.EpubItem(
-            uid="css", file_name=CSS_FILE, media_type="text/css", content=STYLESHEET.read_bytes()
+            uid="css",
+            file_name=CSS_FILE,
+            media_type="text/css",
+            content=stylesheet(plan.paragraph_numbers),
         )
     )
     cover_image = epub.EpubCover(uid="cover-image", file_name=COVER_IMAGE)
@@ -153,6 +157,12 @@ def package_book(plan: BookPlan, files: Mapping[str, bytes], cover_png: bytes) -
     writer.process()
     writer.write()
     return pin_zip(out.getvalue())
+
+
+def stylesheet(paragraph_numbers: bool) -> bytes:
+    """The book's one stylesheet, with the paragraph numbers' rules when it shows them."""
+    css = STYLESHEET.read_bytes()
+    return css + b"\n" + NUMBERS_STYLESHEET.read_bytes() if paragraph_numbers else css
 
 
 def write_metadata(book: epub.EpubBook, plan: BookPlan, files: Mapping[str, bytes]) -> None:

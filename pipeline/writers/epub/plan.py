@@ -126,6 +126,7 @@ class BookPlan:
     page_marks: Mapping[str, tuple[PageMark, ...]]  # element id → page starts in it
     pages: tuple[PageEntry, ...]  # in the book's reading order
     linked: Mapping[str, str]  # correction id → file holding its words (they link both ways)
+    paragraph_numbers: bool = False  # show each paragraph's citation number (stages/numbering)
 
     @property
     def text_files(self) -> tuple[BookFile, ...]:
@@ -152,16 +153,23 @@ class BookPlan:
         return self.page_marks.get(element_id, ())
 
 
-def plan_book(doc: Document, page_starts: Sequence[PageStart], paper: str) -> BookPlan:
+def plan_book(
+    doc: Document,
+    page_starts: Sequence[PageStart],
+    paper: str,
+    file_prefix: str = "",
+    paragraph_numbers: bool = False,
+) -> BookPlan:
     """The plan of `doc`'s ebook, its page-list following `page_starts` of the print edition on
-    `paper`."""
+    `paper`. A reading packet plans each of its documents with a `file_prefix` ("d3-"), so the
+    documents' files can share one book."""
     doc = with_unique_ids(doc)
     title = edition_title(doc)
     if title == (doc.meta.id or FALLBACK_TITLE) and not doc.meta.title.strip():
         log.warning("the document has no title; the EPUB uses %r", title)
-    titlepage = BookFile("title.xhtml", "Title page", "frontmatter")
+    titlepage = BookFile(f"{file_prefix}title.xhtml", "Title page", "frontmatter")
     chapters = [
-        BookFile(f"chapter-{i:02d}.xhtml", session_label(s) or title, "bodymatter")
+        BookFile(f"{file_prefix}chapter-{i:02d}.xhtml", session_label(s) or title, "bodymatter")
         for i, s in enumerate(doc.sessions, 1)
     ]
     notes = first_notes(doc.notes)
@@ -177,12 +185,12 @@ def plan_book(doc: Document, page_starts: Sequence[PageStart], paper: str) -> Bo
         title=title,
         lang=book_language(doc.meta),
         paper=paper,
-        cover=BookFile("cover.xhtml", "Cover", "cover"),
+        cover=BookFile(f"{file_prefix}cover.xhtml", "Cover", "cover"),
         titlepage=titlepage,
         chapters=tuple(chapters),
-        nav=BookFile("nav.xhtml", "Contents", "frontmatter"),
-        editorial=BookFile("editorial.xhtml", "Editorial note", "backmatter"),
-        colophon=BookFile("colophon.xhtml", "Colophon", "backmatter"),
+        nav=BookFile(f"{file_prefix}nav.xhtml", "Contents", "frontmatter"),
+        editorial=BookFile(f"{file_prefix}editorial.xhtml", "Editorial note", "backmatter"),
+        colophon=BookFile(f"{file_prefix}colophon.xhtml", "Colophon", "backmatter"),
         notes=notes,
         note_home=home,
         calls_before=calls_before,
@@ -192,6 +200,7 @@ def plan_book(doc: Document, page_starts: Sequence[PageStart], paper: str) -> Bo
         page_marks={},
         pages=(),
         linked={},
+        paragraph_numbers=paragraph_numbers,
     )
     texts = element_texts(plan)
     spine_index = {f.name: i for i, f in enumerate(plan.spine)}

@@ -63,7 +63,9 @@ from pipeline.writers.epub.plan import (
     correction_target,
 )
 from pipeline.writers.html import (
+    PLAIN,
     InterventionView,
+    Marks,
     NoteCall,
     editors_marks,
     render_block,
@@ -142,6 +144,7 @@ class Inlining:
 
     call: NoteCall
     view: InterventionView
+    marks: Marks = PLAIN  # a block's paragraph number, when the edition shows them
 
 
 def marked_inlines(content: Inlines, marks: Sequence[PageMark], how: Inlining) -> Markup:
@@ -209,11 +212,13 @@ def marked_block(block: Block, marks: Sequence[PageMark], how: Inlining) -> Mark
                 id_, words
             )
         case Paragraph() | Turn() | Omission() | Closing() | Field():
-            shell = render_block(replace(block, content=(Text(_WORDS),)), how.call, how.view)
+            shell = render_block(
+                replace(block, content=(Text(_WORDS),)), how.call, how.view, how.marks
+            )
             if not block.content or shell.count(_WORDS) != 1:
                 # No words (a caption), or a label that holds the placeholder itself: html.py's
                 # element as it is, any page break before it.
-                return breaks(marks) + render_block(block, how.call, how.view)
+                return breaks(marks) + render_block(block, how.call, how.view, how.marks)
             words = marked_inlines(block.content, inside, how)
             return breaks(before) + Markup(shell.replace(_WORDS, words))
         case _:
@@ -297,7 +302,16 @@ def intervention_view(plan: BookPlan) -> InterventionView:
 def _inlining(plan: BookPlan, file: BookFile) -> tuple[Inlining, Inlining]:
     call, call_in_note = note_calls(plan, file)
     view = intervention_view(plan)
-    return Inlining(call, view), Inlining(call_in_note, view)
+    marks = Marks(number=paragraph_number) if plan.paragraph_numbers else PLAIN
+    return Inlining(call, view, marks), Inlining(call_in_note, view)
+
+
+def paragraph_number(number: int) -> Markup:
+    """A paragraph's citation number, shown before its words: "12" to the eye, "paragraph 12"
+    to a screen reader (the word is there, visually hidden, so it is read and copied too)."""
+    return Markup(
+        '<span class="paragraph-number"><span class="visually-hidden">Paragraph </span>{}</span> '
+    ).format(number)
 
 
 # --- the files --------------------------------------------------------------------------------
