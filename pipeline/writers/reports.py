@@ -1,6 +1,7 @@
 """Turn a Document's record of changes into the machine-readable files beside its editions.
 
-    errata.json, errata.csv   every applied correction: the errata file's id, where it falls
+    errata.json, errata.csv   every applied correction (errata.json: with the SHA-256 of the
+                              source it was built from): the errata file's id, where it falls
                               (source line and column; session, paragraph, print page), the
                               source reading, the edition's reading, the reason and the note
     normalisation.json        every typography rule: what it is for, how often it fired, and a
@@ -34,7 +35,11 @@ ERRATA_COLUMNS = (
 
 
 def errata_rows(doc: Document, pages: Mapping[str, int]) -> list[dict[str, object]]:
-    """One row per correction; `pages` maps an element id of the print edition to its page."""
+    """One row per correction; `pages` maps an element id of the print edition to its page.
+    The page is the one where the entry's words are, which may be after the page its block
+    starts on; an entry with no words of its own (a label, export markup) has its block's."""
+    from pipeline.writers.pdf import words_anchor
+
     return [
         {
             "id": c.id,
@@ -46,7 +51,7 @@ def errata_rows(doc: Document, pages: Mapping[str, int]) -> list[dict[str, objec
             "source_column": c.column,
             "session": c.session,
             "paragraph": c.paragraph,
-            "page": pages.get(c.block_id),
+            "page": pages.get(words_anchor(c.id), pages.get(c.block_id)),
             "block_id": c.block_id,
         }
         for c in doc.corrections
@@ -57,6 +62,9 @@ def errata_json(doc: Document, pages: Mapping[str, int]) -> bytes:
     data = {
         "document": doc.meta.id,
         "source": "source.txt",
+        # The source as received, so that the audit can tell the editions were built from
+        # the text the errata were written against (issue 14 §4).
+        "source_sha256": doc.source_sha256,
         "errata": "errata.toml",
         "corrections": errata_rows(doc, pages),
     }
