@@ -128,3 +128,30 @@ def test_errata_without_a_hash_are_a_notice_not_a_failure(tmp_path, capsys):
     report = capsys.readouterr().out
     assert "records no source_sha256" in report
     assert f'source_sha256 = "{sha256(folder / "source.txt")}"' in report
+
+
+def test_the_reports_beside_the_editions_must_agree_with_what_the_audit_found(tmp_path):
+    # errata.json's page for each entry is where its words are in the PDF; normalisation.json
+    # gives each rule's count as the rules make it.
+    from pipeline.editorial.audit.integrity import check_reports
+    from pipeline.editorial.audit.report import Tally
+    from pipeline.editorial.audit.typography import rule_counts
+    from pipeline.writers.reports import errata_json, normalisation_json
+
+    read, _ = prepare(RECORD_1973, typography=False)
+    doc, _ = prepare(RECORD_1973)
+    counts = rule_counts(read)
+    pages = {c.id: 3 for c in doc.corrections}
+    (tmp_path / "errata.json").write_bytes(errata_json(doc, {f"words-{k}": 3 for k in pages}))
+    (tmp_path / "normalisation.json").write_bytes(normalisation_json(doc))
+    tally = Tally()
+    check_reports(tmp_path, doc, doc.source_sha256, counts, pages, tally)
+    assert tally.problems == []
+
+    wrong = dict(pages, european=4)
+    tally = Tally()
+    check_reports(tmp_path, doc, doc.source_sha256, {**counts, "number-range": 0}, wrong, tally)
+    assert [p.what for p in tally.problems] == [
+        "errata.json gives errata entry 'european' another page than the PDF",
+        "normalisation.json gives typography rule 'number-range' another count",
+    ]
