@@ -373,6 +373,7 @@ def _colophon(doc: Document, paper: str) -> list[dict[str, str]]:
         ("Online", meta.source_url),
         ("Rights", meta.rights),
         ("Identifier", print_identifier(meta, paper)),
+        ("Source file", f"SHA-256 {doc.source_sha256}" if doc.source_sha256 else ""),
         ("Typeset by", f"{generator()}, with WeasyPrint {weasyprint.__version__}"),
     ):
         if value.strip():

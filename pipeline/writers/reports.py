@@ -35,11 +35,7 @@ ERRATA_COLUMNS = (
 
 
 def errata_rows(doc: Document, pages: Mapping[str, int]) -> list[dict[str, object]]:
-    """One row per correction; `pages` maps an element id of the print edition to its page.
-    The page is the one where the entry's words are, which may be after the page its block
-    starts on; an entry with no words of its own (a label, export markup) has its block's."""
-    from pipeline.writers.pdf import words_anchor
-
+    """One row per correction; `pages` maps an element id of the print edition to its page."""
     return [
         {
             "id": c.id,
@@ -51,7 +47,7 @@ def errata_rows(doc: Document, pages: Mapping[str, int]) -> list[dict[str, objec
             "source_column": c.column,
             "session": c.session,
             "paragraph": c.paragraph,
-            "page": pages.get(words_anchor(c.id), pages.get(c.block_id)),
+            "page": pages.get(c.block_id),
             "block_id": c.block_id,
         }
         for c in doc.corrections

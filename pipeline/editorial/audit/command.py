@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from pipeline.context import PROJECT_ROOT
+from pipeline.editorial.audit.colophon import pdf_identifier
 from pipeline.editorial.audit.epub import compare_epub
 from pipeline.editorial.audit.integrity import check_inputs, check_reports, provenance_report
 from pipeline.editorial.audit.pdf import audit_print
@@ -91,9 +92,10 @@ def audit_command(path: Path, out: Path | None = None) -> int:
     provenance = provenance_report(tally)
     source = audit_source(doc_read, doc_final, source_text, name)
     counts = rule_counts(doc_read)
+    pdf_bytes = files["pdf"].read_bytes()
     pdf = audit_print(
         doc_final,
-        files["pdf"].read_bytes(),
+        pdf_bytes,
         source_text,
         name,
         errata=errata,
@@ -112,6 +114,7 @@ def audit_command(path: Path, out: Path | None = None) -> int:
         errata_name=errata_name,
         counts=counts,
         print_pages=pdf.openings,
+        print_identifier=pdf_identifier(pdf_bytes),
     )
     reports = [provenance, source, pdf.report, epub, beside]
     print(f"Audit of {ctx.id}")

@@ -143,10 +143,12 @@ def compare_epub(
     errata_name: str = "errata.toml",
     counts: Mapping[str, int] | None = None,
     print_pages: Sequence[Sequence[str]] | None = None,
+    print_identifier: str = "",
 ) -> AuditReport:
     """Step 2 for the ebook: the text of the EPUB's spine against the finished model, and its
     generated parts against what they must say. `print_pages`: the first words of each page
-    of the print edition (index 0 is page 1), to check the page-list by."""
+    of the print edition (index 0 is page 1), to check the page-list by; `print_identifier`:
+    the print edition's own identifier (the PDF's dc:identifier), that the page-list names."""
     tally = Tally()
     expected = expected_words(doc, source_text, source_name, keep_no_break=True, hours="{}")
     book = read_book(epub_bytes)
@@ -156,7 +158,7 @@ def compare_epub(
     compare_words(body, rendered, "EPUB", tally)
     _check_editorial(book, doc, errata, errata_name, counts, tally)
     check_nav(book, tally, print_pages)
-    check_colophon(book, doc, tally)
+    check_colophon(book, doc, tally, print_identifier)
     checked = f"model → EPUB: {len(rendered)} words in {len(book.spine)} spine items"
     return tally.report(checked, len(rendered))
 

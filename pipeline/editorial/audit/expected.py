@@ -136,10 +136,12 @@ def compare_words(
     label: str,
     tally: Tally,
     caps: dict[str, str] | None = None,
+    nested: frozenset[str] = frozenset(),
 ) -> list[tuple[Word, Word]]:
     """Align the finished model's words with the rendered ones and explain every difference;
     return the aligned pairs (model word, rendered word). `caps`: the small-capitals classes of
-    the rendering's stylesheet, when its extraction may show letter case otherwise (caps.py)."""
+    the rendering's stylesheet, when its extraction may show letter case otherwise, and `nested`
+    those holding an all-small-caps span (caps.py)."""
     matcher = difflib.SequenceMatcher(
         None, [fold(w.text) for w in expected], [fold(w.text) for w in rendered], autojunk=False
     )
@@ -167,7 +169,7 @@ def compare_words(
             context(expected, i1, i2),
             context(rendered, j1, j2),
         )
-    tolerance = calibrate(caps, pairs) if caps else CaseTolerance()
+    tolerance = calibrate(caps, pairs, nested) if caps else CaseTolerance()
     for want, got in pairs:
         if fold(want.text) != fold(got.text):
             continue  # a word broken after a dash, counted above

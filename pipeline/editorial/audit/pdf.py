@@ -26,7 +26,8 @@ from pipeline.editorial.audit.apparatus import (
     errata_of,
     norm,
 )
-from pipeline.editorial.audit.caps import print_small_caps
+from pipeline.editorial.audit.caps import print_nested_caps, print_small_caps
+from pipeline.editorial.audit.colophon import check_print_colophon
 from pipeline.editorial.audit.expected import (
     Expected,
     compare_words,
@@ -165,12 +166,19 @@ def _strip_margins(
 OPENING_WORDS = 4
 
 
-def _openings(pages: Sequence[Sequence[PdfLine]], back: tuple[int, int] | None) -> list[list[str]]:
-    """The first words of each page; none for a page that opens inside the back matter (the
-    endnotes or the editorial note, past its heading), where the ebook marks the section."""
+def _openings(
+    pages: Sequence[Sequence[PdfLine]],
+    back: tuple[int, int] | None,
+    pairs: Sequence[tuple[Word, Word]],
+) -> list[list[str]]:
+    """The first words of each page, as the model spells them where the alignment paired them
+    (a label in small capitals may be extracted in another case: the ebook's is the model's);
+    none for a page that opens inside the back matter (the endnotes or the editorial note,
+    past its heading), where the ebook marks the section."""
+    spelt = {got: want.text for want, got in pairs if fold(want.text) == fold(got.text)}
     out = []
     for page in pages:
-        words = [w.text for w in pdf_words(page[:3])][:OPENING_WORDS]
+        words = [spelt.get(w, w.text) for w in pdf_words(page[:3])][:OPENING_WORDS]
         first = page[0] if page else None
         if first is None or (back and (first.page, first.number) > back):
             words = []
@@ -209,7 +217,8 @@ def audit_print(
         lines = lines[:heading]
     rendered = pdf_words(lines, tally)
     body = title_block(expected, rendered, tally) + expected.body
-    pairs = compare_words(body, rendered, "PDF", tally, print_small_caps()) + notes.pairs
+    caps = print_small_caps()
+    pairs = compare_words(body, rendered, "PDF", tally, caps, print_nested_caps()) + notes.pairs
     places = _Places(doc, pairs)
     if heading is None:
         tally.problem(
@@ -220,7 +229,16 @@ def audit_print(
             "(none)",
         )
     else:
-        printed = read_note(pdf_bytes, back[0], running, notes.taken)
+        read = read_note(pdf_bytes, back[0], running, notes.taken)
+        printed, colophon = read.note, read.colophon
+        for line in read.overlaps:
+            tally.problem(
+                "words printed over each other in the editorial note (PDF)",
+                errata_name,
+                f"PDF page {line.page}, editorial note",
+                "each word clear of the next",
+                line.text,
+            )
         NoteCheck(
             doc,
             errata if errata is not None else errata_of(doc),
@@ -231,12 +249,14 @@ def audit_print(
             exact=False,
             row_checks=(places.check_page(tally),),
         ).run(printed)
+        at = f"PDF page {colophon[0].page}, colophon" if colophon else "PDF, editorial note"
+        check_print_colophon(colophon, doc, pdf_bytes, tally, at)
     start = (endnotes.page, endnotes.number - 1) if endnotes is not None else back
     checked = f"model → PDF: {len(rendered)} words on {len(pages)} pages"
     return PdfAudit(
         tally.report(checked, len(rendered)),
         {c.id: page for c in doc.corrections if (page := places.page_of(c)) is not None},
-        _openings(pages, start),
+        _openings(pages, start, pairs),
     )
 
 
@@ -429,14 +449,14 @@ def _unbroken(lines: Sequence[str]) -> list[str]:
 
 
 def note_lines(
-    pdf_bytes: bytes, first_page: int, running: Iterable[str], taken: set[tuple[int, str]]
+    lines: Sequence[BoxLine], first_page: int, running: Iterable[str], taken: set[tuple[int, str]]
 ) -> list[BoxLine]:
     """The editorial note's printed lines: from its heading to the end, without running heads,
     folios and the record's own note bodies at a page foot."""
-    lines = pdf_box_lines(pdf_bytes, first_page)
     by_page: dict[int, list[BoxLine]] = {}
     for line in lines:
-        by_page.setdefault(line.page, []).append(line)
+        if line.page >= first_page:
+            by_page.setdefault(line.page, []).append(line)
     kept: list[BoxLine] = []
     for page, page_lines in sorted(by_page.items()):
         if page_lines and page_lines[-1].text.strip() == str(page):
@@ -448,14 +468,72 @@ def note_lines(
     return kept[start + 1 :]
 
 
+def page_margins(lines: Sequence[BoxLine]) -> dict[int, float]:
+    """The left margin of each page: the leftmost line start on any page of its side (left
+    pages have other margins than right ones). A page may hold nothing at its margin (a
+    list's cell running on from the page before), so its own lines alone cannot tell."""
+    sides: dict[int, float] = {}
+    for line in lines:
+        side = line.page % 2
+        sides[side] = min(line.words[0].left, sides.get(side, line.words[0].left))
+    return {line.page: sides[line.page % 2] for line in lines}
+
+
+_OVERLAP = 1.0  # points: words of one line whose boxes overlap by more are printed over each other
+
+
+def overlaps(lines: Sequence[BoxLine]) -> list[BoxLine]:
+    """The lines where words are printed over each other (a cell's text running into the
+    next column): what a reader sees there is neither."""
+    return [
+        line
+        for line in lines
+        if any(
+            after.left < before.right - _OVERLAP
+            for before, after in zip(line.words, line.words[1:], strict=False)
+        )
+    ]
+
+
+# The colophon closes the Editorial note after a rule: 15pt of margin and 5pt of padding above
+# it (styles/print.css, p.colophon), more than any other step in the note (a heading's 12pt).
+COLOPHON_GAP = 18.0  # points between the last line before it and its first line
+
+
+def split_colophon(lines: Sequence[BoxLine]) -> tuple[list[BoxLine], list[PdfLine]]:
+    """(the note's lines, the colophon's): the colophon is the run of lines at the note's end,
+    on one page (it is never split), below the last gap of at least `COLOPHON_GAP`."""
+    for index in range(len(lines) - 1, 0, -1):
+        line, before = lines[index], lines[index - 1]
+        if line.page != lines[-1].page:
+            break
+        if before.page == line.page and line.top - before.bottom >= COLOPHON_GAP:
+            colophon = [
+                PdfLine(ln.page, number, ln.text)
+                for number, ln in enumerate(lines[index:], start=index + 1)
+            ]
+            return list(lines[:index]), colophon
+    return list(lines), []
+
+
+@dataclass(frozen=True)
+class ReadNote:
+    """The editorial note as read back: its parts, the colophon's lines that close it, and
+    the words printed over each other in it."""
+
+    note: PrintedNote
+    colophon: list[PdfLine]
+    overlaps: list[BoxLine]
+
+
 def read_note(
     pdf_bytes: bytes, first_page: int, running: Iterable[str], taken: set[tuple[int, str]]
-) -> PrintedNote:
+) -> ReadNote:
     """The editorial note as this PDF prints it: policy, lists and their rows, classes."""
-    lines = note_lines(pdf_bytes, first_page, running, taken)
-    margins: dict[int, float] = {}
-    for line in lines:
-        margins[line.page] = min(line.words[0].left, margins.get(line.page, line.words[0].left))
+    every = pdf_box_lines(pdf_bytes)
+    margins = page_margins(every)
+    whole = note_lines(every, first_page, running, taken)
+    lines, colophon = split_colophon(whole)
     headings = {fold(h) for _, h, _ in SECTIONS} | {fold(REGULARISED_HEADING)}
     parts: list[tuple[str, list[BoxLine]]] = [("", [])]
     for line in lines:
@@ -477,7 +555,8 @@ def read_note(
             classes.extend(_read_classes(body, at, margins))
         else:
             sections.append(_read_section(heading, body, at, margins))
-    return PrintedNote((policy,), tuple(sections), tuple(classes), empty, where)
+    printed = PrintedNote((policy,), tuple(sections), tuple(classes), empty, where)
+    return ReadNote(printed, colophon, overlaps(whole))
 
 
 def _intro(lines: Sequence[BoxLine], labels: Sequence[str]) -> tuple[list[BoxLine], list[BoxLine]]:
