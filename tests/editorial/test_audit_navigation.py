@@ -139,40 +139,56 @@ def test_a_page_break_marker_moved_off_its_print_words_fails():
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "label"),
+    ("old", "new", "what"),
     [
-        ("<dd>Record of U.S.–Polish Talks</dd>", "<dd>Record of Polish Talks</dd>", "Title"),
+        (
+            "<dd>Record of U.S.–Polish Talks</dd>",
+            "<dd>Record of Polish Talks</dd>",
+            "the EPUB's colophon gives another “Title”",
+        ),
         (
             "<dd>urn:edition-pipeline:1974-10-08-us-polish-talks</dd>",
             "<dd>urn:edition-pipeline:other</dd>",
-            "Identifier",
+            "the EPUB's colophon gives another “Identifier”",
         ),
-        ("<dd>2026-11-28</dd>", "<dd>1974-10-08</dd>", "Edition date"),
+        (
+            "<dd>28 November 2026</dd>",
+            "<dd>8 October 1974</dd>",
+            "the EPUB's colophon gives another “Published”",
+        ),
         (
             "<dt>Compiler</dt>\n<dd>Office of the Historian, U.S. Department of State</dd>",
             "",
-            "Compiler",
+            "the EPUB's colophon does not show “Compiler”",
+        ),
+        (
+            "<dt>Made with</dt>",
+            "<dt>Translator</dt>\n<dd>Nobody</dd>\n<dt>Made with</dt>",
+            "an entry of the EPUB's colophon that no metadata makes",
         ),
     ],
 )
-def test_a_colophon_line_that_is_not_the_metadata_fails(old, new, label):
+def test_a_colophon_line_that_is_not_the_metadata_fails(old, new, what):
     b = built(POLISH)
     r = report(b, rewrite(b.epub, "colophon.xhtml", lambda t: t.replace(old, new)))
-    assert f"the EPUB's colophon gives another “{label}”" in whats(r)
+    assert what in whats(r), [p.describe() for p in r.problems]
 
 
-def test_the_colophon_source_hash_is_checked_once_the_ebook_prints_it():
-    # The ebook writer is adding the line (TODO #14); until then it is a notice.
+def test_the_colophon_gives_the_source_hash_and_a_wrong_one_fails():
     b = built(POLISH)
-    assert any("Source SHA-256" in n for n in report(b).notices)
-
-    def line(value: str) -> Callable[[str], str]:
-        return lambda t: t.replace("</dl>", f"<dt>Source SHA-256</dt>\n<dd>{value}</dd>\n</dl>")
-
-    right = report(b, rewrite(b.epub, "colophon.xhtml", line(b.doc.source_sha256)))
-    assert right.ok and not any("Source SHA-256" in n for n in right.notices)
-    wrong = report(b, rewrite(b.epub, "colophon.xhtml", line("0" * 64)))
-    assert whats(wrong) == ["the EPUB's colophon gives another “Source SHA-256”"]
+    r = report(b)
+    assert r.count("colophon: entry as the metadata says (EPUB)") >= 10
+    shown = f"<dd>SHA-256 {b.doc.source_sha256}</dd>"
+    wrong = report(
+        b,
+        rewrite(
+            b.epub,
+            "colophon.xhtml",
+            lambda t: t.replace(shown, "<dd>SHA-256 " + "0" * 64 + "</dd>"),
+        ),
+    )
+    assert whats(wrong) == ["the EPUB's colophon gives another “Source file”"]
+    assert wrong.problems[0].source == "source.txt"
 
 
 def test_a_note_moved_to_the_endnotes_and_its_long_emendation_pass(tmp_path, capsys):

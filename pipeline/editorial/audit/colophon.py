@@ -367,7 +367,8 @@ def print_entries(lines: Sequence[PdfLine], labels: Sequence[str]) -> list[Entry
         text += word.text
     entries = []
     by_length = sorted(labels, key=len, reverse=True)
-    for part in re.split(rf"[ {LINE_BREAK}]·[ {LINE_BREAK}]", text):
+    # A line broken after a slash or a dash joins the separator to the word before it.
+    for part in re.split(rf"[ {LINE_BREAK}]*·[ {LINE_BREAK}]*", text):
         plain = norm(part.replace(LINE_BREAK, " "))
         part = part.strip(f" {LINE_BREAK}")
         if not plain:
