@@ -224,56 +224,49 @@ class Recording:
 
     layouts: int = 0
     html: str = ""
-    ctx: object = None
-    keep_whole: frozenset[str] = frozenset()
+    page_css: str = ""
+    doc: object = None
+    paper: str = "a4"
 
 
 def recorded_build(inputs: object) -> tuple[Recording, bytes]:
-    """Build the PDF once with WeasyPrint's entry points watched (nothing else changes)."""
-    import weasyprint
-
+    """Build the PDF once with the print layout watched (nothing else changes)."""
     from pipeline.build import build_one
     from pipeline.writers import pdf
 
     seen = Recording()
-    real_html, real_stylesheets = weasyprint.HTML, pdf._stylesheets
+    real_layout = pdf.layout_print
 
-    class WatchedHTML(real_html):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: object, string: str | None = None, **kwargs: object):
-            seen.html = string or ""
-            super().__init__(*args, string=string, **kwargs)
+    def watched_layout(doc, ctx, fetcher=None):  # type: ignore[no-untyped-def]
+        layout = real_layout(doc, ctx, fetcher)
+        seen.layouts += layout.layouts
+        seen.html, seen.page_css = layout.html, layout.page_css
+        seen.doc, seen.paper = doc, ctx.settings.paper
+        return layout
 
-        def render(self, *args: object, **kwargs: object):  # type: ignore[override]
-            seen.layouts += 1
-            return super().render(*args, **kwargs)
-
-    def watched_stylesheets(ctx, fetcher, fonts, keep_whole):  # type: ignore[no-untyped-def]
-        seen.ctx, seen.keep_whole = ctx, keep_whole
-        return real_stylesheets(ctx, fetcher, fonts, keep_whole)
-
-    with (
-        mock.patch.object(weasyprint, "HTML", WatchedHTML),
-        mock.patch.object(pdf, "_stylesheets", watched_stylesheets),
-    ):
+    # build.py reaches the layout through the module, so patching the module is enough.
+    with mock.patch.object(pdf, "layout_print", watched_layout):
         edition = build_one(inputs, ("pdf",))  # type: ignore[arg-type]
     return seen, edition.files[f"{edition.id}.pdf"]
 
 
 def bare_render(seen: Recording) -> bytes:
-    """WeasyPrint alone on the build's final HTML and stylesheets: parse, lay out, write."""
+    """WeasyPrint alone on the build's final HTML and stylesheets: parse, lay out (with the
+    same line-breaking patches), write with the same metadata finisher."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from pipeline.context import STYLES_DIR
     from pipeline.writers import pdf
+    from pipeline.writers.breaking import book_breaking
     from pipeline.writers.fetcher import StylesFetcher
+    from pipeline.writers.xmp import finish_pdf
 
     fetcher, fonts = StylesFetcher(), FontConfiguration()
-    stylesheets = pdf._stylesheets(seen.ctx, fetcher, fonts, seen.keep_whole)
-    document = weasyprint.HTML(
-        string=seen.html, base_url=STYLES_DIR.as_uri() + "/", url_fetcher=fetcher
-    ).render(stylesheets=stylesheets, font_config=fonts)
-    return document.write_pdf()
+    with book_breaking():
+        document = weasyprint.HTML(
+            string=seen.html, base_url=pdf.BASE_URL, url_fetcher=fetcher
+        ).render(stylesheets=pdf.stylesheets(seen.page_css, fetcher, fonts), font_config=fonts)
+    return document.write_pdf(finisher=finish_pdf(seen.doc, seen.paper))  # type: ignore[arg-type]
 
 
 def pdf_against_bare(runs: int, clock: str) -> list[Row]:

@@ -676,8 +676,12 @@ def repeat_record(folder: Path, times: int, out: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     text = "\n".join([*header, *copies, *notes, *tail])
     (target / "source.txt").write_bytes(text.encode("utf-8"))
-    if (folder / "edition.toml").is_file():
-        (target / "edition.toml").write_bytes((folder / "edition.toml").read_bytes())
+    given = folder / "edition.toml"
+    edition = given.read_text("utf-8") if given.is_file() else ""
+    # A hundred copies are a record no archive holds: it says so, as a genuinely long record
+    # would (limits.py), with room to spare under the limit's ceiling.
+    edition += f"\n[limits]\nrecord_characters = {len(text) + 1000}\n"
+    (target / "edition.toml").write_text(edition, "utf-8")
     repeated, _ = prepare_inputs(read_inputs(target), typography=False)
     if len(repeated.sessions) != times * len(doc.sessions) or len(repeated.notes) != len(order):
         raise CorpusError(f"{target}: the repeated record does not read as {times} copies")

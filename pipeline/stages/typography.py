@@ -169,4 +169,7 @@ def apply_typography(doc: Document, rules: tuple[Rule, ...] = TYPOGRAPHY_RULES) 
 def typeset_text(text: str, rules: tuple[Rule, ...] = TYPOGRAPHY_RULES) -> str:
     """One string in the house style, as it would read inside a paragraph (for finding an
     errata entry's reading in the finished text)."""
-    return "".join(n.text for n in typeset_inlines((Text(text),), rules, _Tally(rules)))
+    # Plain text in gives plain text out: the rules never make a note call or an intervention.
+    return "".join(
+        n.text for n in typeset_inlines((Text(text),), rules, _Tally(rules)) if isinstance(n, Text)
+    )

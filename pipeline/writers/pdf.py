@@ -70,6 +70,7 @@ from pipeline.writers.shared import (
     note_id,
     print_identifier,
     session_label,
+    spelled_date,
 )
 from pipeline.writers.xmp import finish_pdf, pdf_metadata
 
@@ -362,17 +363,20 @@ def _editorial_note(doc: Document, known_ids: frozenset[str]) -> dict[str, objec
 
 
 def _colophon(doc: Document, paper: str) -> list[dict[str, str]]:
-    """Who made the edition, from what, when: the print edition's imprint, at its very end."""
+    """Who made the edition, from what, when: the print edition's imprint, at its very end.
+    Dates are spelt as the ebook's colophon spells them (`shared.spelled_date`)."""
     meta = doc.meta
     entries = [{"label": c.label, "value": c.name} for c in contributors(meta)]
+    published, talks = edition_date(meta), content_date(meta)
     for label, value in (
         ("Publisher", meta.publisher),
-        ("Published", edition_date(meta)),
-        ("Talks held", content_date(meta)),
+        ("Published", spelled_date(published) if published else ""),
+        ("Talks held", spelled_date(talks) if talks else ""),
         ("Source", meta.archive or meta.citation),
         ("Online", meta.source_url),
         ("Rights", meta.rights),
         ("Identifier", print_identifier(meta, paper)),
+        # The source file as received: the audit checks the errata were written against it.
         ("Source file", f"SHA-256 {doc.source_sha256}" if doc.source_sha256 else ""),
         ("Typeset by", f"{generator()}, with WeasyPrint {weasyprint.__version__}"),
     ):
@@ -588,7 +592,7 @@ def page_turn_words(rendered: weasyprint.document.Document) -> frozenset[str]:
         [_line_text(box) for box in _flow(page) if isinstance(box, boxes.LineBox)]
         for page in rendered.pages
     ]
-    words = set()
+    words: set[str] = set()
     for page, following in itertools.pairwise(lines):
         texts = [t.strip() for t in page if t.strip()]
         nexts = [t.strip() for t in following if t.strip()]

@@ -11,11 +11,16 @@ date of the talks (`Meta.date`) is the content's date, never the file's creation
 
 Responsibility follows catalogue practice (RDA 19–20, MARC relator codes): the creator is the
 personal author(s) named in edition.toml, else the corporate body that issued a government
-record (`isb`), else the compiler; everyone else contributes in a named role.
+record (`isb`), else the compiler (RDA I.2.1 counts compiling among the creators' relations);
+everyone else contributes in a named role. A name is never invented.
+
+This is the one module of such values: the print edition, the ebook, the TEI file and the
+catalogue records all read them here.
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -26,8 +31,23 @@ from pipeline.model import Document, Meta, Note, Session, inline_text
 # `.invalid` TLD (RFC 2606): the URL only names the document, it is never fetched.
 IDENTIFIER_BASE = "https://records.edition.invalid/"
 
-PIPELINE_NAME = "edition-pipeline"
+PIPELINE_NAME = "edition-pipeline"  # the distribution name in pyproject.toml
 FALLBACK_TITLE = "Untitled record"
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def pipeline_version() -> str:
@@ -59,16 +79,23 @@ def edition_title(doc: Document) -> str:
     return doc.meta.id or FALLBACK_TITLE
 
 
+def session_hours(session: Session) -> str:
+    """The hours of a session as the editions print them ("11:30–13:40", "13:15"), or ""."""
+    time = session.time
+    if not time or not time.start:
+        return ""
+    return f"{time.start}\u2013{time.end}" if time.end else time.start
+
+
 def session_label(session: Session) -> str:
-    """A session heading as plain words, for the outline, the running head and the notes.
+    """A session heading as plain words, for the contents, the outline and the running head.
 
     The heading normally carries its hours ("Morning meeting (11:30–13:40)"); if the parser has
     taken them out into `time`, they are put back so the reader still sees them.
     """
     label = _squash(inline_text(session.heading))
-    time = session.time
-    if label and time and time.start and time.start not in label:
-        hours = f"{time.start}\u2013{time.end}" if time.end else time.start
+    hours = session_hours(session)
+    if label and hours and session.time and session.time.start not in label:
         label = f"{label} ({hours})"
     return label
 
@@ -88,64 +115,85 @@ def note_call_id(note: Note) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Contributor:
-    """Someone responsible for the edition: `role` is a MARC relator code, `label` its words."""
+    """Someone responsible for the edition: `role` is a MARC relator code, `label` its words;
+    `creator` says whether catalogues file the edition under this name."""
 
     name: str
     role: str
     label: str
+    creator: bool = False
 
 
+# MARC relator code → how the editions name the role (https://id.loc.gov/vocabulary/relators).
 ROLE_LABELS = {
     "aut": "Author",
     "isb": "Issuing body",
-    "com": "Compiler",
     "trl": "Translator",
     "edt": "Editor",
+    "com": "Compiler",
 }
 
-# After the creator, in the order the EPUB's metadata has always listed them.
-CONTRIBUTOR_FIELDS = (("translator", "trl"), ("compiler", "com"), ("editor", "edt"))
+# Contributors after the creator, in the order the editions list them: who turned the record
+# into this language first, then who prepared this edition, then who compiled the source.
+CONTRIBUTOR_FIELDS = (("translator", "trl"), ("editor", "edt"), ("compiler", "com"))
 
 
 def contributors(meta: Meta) -> tuple[Contributor, ...]:
-    """Everyone responsible, creator(s) first, each name once (its first role wins)."""
+    """Everyone responsible, the creator(s) first, each name once (its first role wins).
+
+    The creator is `meta.authors` when edition.toml names any, else `meta.issuing_body` (a
+    government record is filed under the body that issued it), else the compiler, else nobody.
+    """
     people: list[tuple[str, str]] = []
-    authors = [a for a in map(_squash, meta.authors) if a]
+    authors = [name for name in map(_squash, meta.authors) if name]
     if authors:
         people += [(name, "aut") for name in authors]
-    elif _squash(meta.issuing_body):
-        people.append((_squash(meta.issuing_body), "isb"))
+    elif body := _squash(meta.issuing_body):
+        people.append((body, "isb"))
     for field, role in CONTRIBUTOR_FIELDS:
         if name := _squash(getattr(meta, field)):
             people.append((name, role))
+    filed = {"aut", "isb"} if any(role in ("aut", "isb") for _, role in people) else {"com"}
     seen: set[str] = set()
-    result = []
+    unique = []
     for name, role in people:
         if name not in seen:
             seen.add(name)
-            result.append(Contributor(name, role, ROLE_LABELS[role]))
-    return tuple(result)
+            unique.append(Contributor(name, role, ROLE_LABELS[role], role in filed))
+    return tuple(unique)
 
 
 def creators(meta: Meta) -> tuple[Contributor, ...]:
-    """Who a catalogue files the edition under: the authors, else the issuing body, else (for a
-    compilation without either) the compiler. Empty when the record names none of them."""
-    people = contributors(meta)
-    main = tuple(c for c in people if c.role in ("aut", "isb"))
-    return main or tuple(c for c in people if c.role == "com")[:1]
+    """Who a catalogue files the edition under (see `contributors`); empty when unknown."""
+    return tuple(person for person in contributors(meta) if person.creator)
 
 
 # --- dates -----------------------------------------------------------------------------------
 
 
 def edition_date(meta: Meta) -> str:
-    """The edition's own date (ISO): when it was published, else last changed; "" if unknown."""
-    return (meta.published or meta.modified).strip()
+    """The edition's own date (ISO): when it was published, else last changed; "" if undated."""
+    return _squash(meta.published) or _squash(meta.modified)
 
 
 def content_date(meta: Meta) -> str:
-    """The date of the talks (ISO), the content's date: "" if unknown."""
-    return meta.date.strip()
+    """The date of the talks (ISO), the content's date; "" if unknown."""
+    return _squash(meta.date)
+
+
+def spelled_date(iso: str) -> str:
+    """ "1973-10-08" → "8 October 1973" (day, month, year: the house style); a year or a
+    year and month alone are spelt as far as they go; anything else is returned as given."""
+    parts = iso.strip().split("-")
+    try:
+        if len(parts) == 3:
+            day = datetime.date.fromisoformat(iso.strip())
+            return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+        if len(parts) == 2 and 1 <= int(parts[1]) <= 12 and len(parts[0]) == 4:
+            return f"{MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+    except ValueError:
+        return iso.strip()
+    return iso.strip()
 
 
 # --- identifiers -----------------------------------------------------------------------------

@@ -198,10 +198,11 @@ def xmp_packet(data: PdfMetadata) -> bytes:
     scheme, _, value = data.identifier.removeprefix("urn:").partition(":")
     _add(item, "xmpidq:Scheme", scheme)
     _add(item, "rdf:value", value)
-    for date, names in (
+    dated: tuple[tuple[str, tuple[str, ...]], ...] = (
         (data.published, ("xmp:CreateDate",)),
         (data.modified, ("xmp:ModifyDate", "xmp:MetadataDate")),
-    ):
+    )
+    for date, names in dated:
         for name in names if date else ():
             _add(description, name, date)
     _add(description, "xmp:CreatorTool", generator())
@@ -211,8 +212,8 @@ def xmp_packet(data: PdfMetadata) -> bytes:
     roles: dict[str, list[str]] = {}
     for name, role in data.contributors:
         roles.setdefault(role, []).append(name)
-    for role, names in roles.items():
-        _array(description, f"marcrel:{role}", "Seq", tuple(names))
+    for role, people in roles.items():
+        _array(description, f"marcrel:{role}", "Seq", tuple(people))
     body = etree.tostring(root, encoding="utf-8")
     return (
         f'<?xpacket begin="\ufeff" id="{PACKET_ID}"?>\n'.encode()

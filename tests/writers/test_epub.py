@@ -54,7 +54,7 @@ from pipeline.writers.epub import (
     print_identifier,
     write_epub,
 )
-from pipeline.writers.epub.common import generator
+from pipeline.writers.shared import generator
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -570,8 +570,9 @@ def test_a_government_record_is_filed_under_its_issuing_body() -> None:
     (creator,) = book.opf.findall(".//dc:creator", NS)
     assert creator.text == "United States. Department of State"
     # Filed as written: calibre would otherwise invert it like a person's name.
+    # `aut` first (calibre files under the first role), the body's own role after it.
     assert refinements(book.opf, creator) == {
-        "role": ["aut"],
+        "role": ["aut", "isb"],
         "file-as": ["United States. Department of State"],
     }
     assert calibre_authors(book.opf) == ["United States. Department of State"]
@@ -580,9 +581,19 @@ def test_a_government_record_is_filed_under_its_issuing_body() -> None:
 
 
 def test_no_creator_is_invented() -> None:
-    book = read_book(build(replace(SINK, meta=replace(META, authors=()))))
+    book = read_book(build(replace(SINK, meta=replace(META, authors=(), compiler=""))))
     assert book.dc("creator") == [] and calibre_authors(book.opf) == []
     assert "A. Translator" in book.dc("contributor")
+
+
+def test_a_compilation_is_filed_under_its_compiler() -> None:
+    """No author, no issuing body: the compiler is the creator (RDA I.2.1), as in print."""
+    book = read_book(build(replace(SINK, meta=replace(META, authors=()))))
+    (creator,) = book.opf.findall(".//dc:creator", NS)
+    assert creator.text == "B. Compiler"
+    assert refinements(book.opf, creator) == {"role": ["aut", "com"]}
+    assert calibre_authors(book.opf) == ["B. Compiler"]
+    assert "B. Compiler" not in book.dc("contributor")
 
 
 def test_an_undated_edition_says_so_and_never_takes_the_talks_date() -> None:
@@ -1062,7 +1073,9 @@ def test_bundled_generated_text_has_no_straight_quotes(bundled) -> None:
 def test_bundled_creator_is_what_edition_toml_names(bundled) -> None:
     doc, _, _, data = bundled
     book = read_book(data)
-    expected = list(doc.meta.authors) or ([doc.meta.issuing_body] if doc.meta.issuing_body else [])
+    # The authors, else the issuing body, else the compiler (README, "Metadata").
+    filed = [[*doc.meta.authors], [doc.meta.issuing_body], [doc.meta.compiler]]
+    expected = next((names for names in filed if any(names)), [])
     assert calibre_authors(book.opf) == expected
     assert book.meta("dcterms:temporal") == [doc.meta.date]
     assert book.dc("date") == [doc.meta.published]

@@ -37,17 +37,15 @@ from pipeline.model import (
     inline_text,
 )
 from pipeline.writers.epub import render, write_epub
-from pipeline.writers.epub.common import (
-    contributors,
-    creators,
+from pipeline.writers.epub.plan import PageMark, plan_book
+from pipeline.writers.pagemap import PageStart
+from pipeline.writers.shared import (
     edition_date,
     epub_identifier,
     print_identifier,
     session_label,
     spelled_date,
 )
-from pipeline.writers.epub.plan import PageMark, plan_book
-from pipeline.writers.pagemap import PageStart
 
 
 def para(id_: str, *content: object) -> Paragraph:
@@ -223,28 +221,6 @@ def test_an_intervention_found_twice_is_not_linked(caplog: pytest.LogCaptureFixt
 
 
 # --- common.py ------------------------------------------------------------------------------
-
-
-def test_contributors_creator_first_each_name_once() -> None:
-    meta = Meta(
-        id="x",
-        title="X",
-        authors=(" A. Author ", ""),
-        issuing_body="Ignored Body",
-        translator="T. Ranslator",
-        editor="A. Author",  # already the author: named once
-        compiler="C. Ompiler",
-    )
-    assert [(c.name, c.role, c.creator) for c in contributors(meta)] == [
-        ("A. Author", "aut", True),
-        ("T. Ranslator", "trl", False),
-        ("C. Ompiler", "com", False),
-    ]
-    body = Meta(id="x", title="X", issuing_body="United States. Department of State")
-    assert [(c.name, c.label) for c in creators(body)] == [
-        ("United States. Department of State", "Issuing body")
-    ]
-    assert creators(Meta(id="x", title="X", compiler="C. Ompiler")) == ()
 
 
 def test_dates_and_identifiers() -> None:

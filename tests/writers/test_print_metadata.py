@@ -84,7 +84,7 @@ def test_xmp_gives_creator_contributors_roles_and_dates(sink) -> None:  # type: 
     xmp = pypdf.PdfReader(io.BytesIO(pdf)).xmp_metadata
     assert xmp.dc_title == {"x-default": doc.meta.title}
     assert xmp.dc_creator == [doc.meta.issuing_body]
-    assert xmp.dc_contributor == ["S. Radchenko", "B. Compiler", "A. Editor"]
+    assert xmp.dc_contributor == ["S. Radchenko", "A. Editor", "B. Compiler"]
     assert relator(pdf, "isb") == [doc.meta.issuing_body]
     assert relator(pdf, "trl") == ["S. Radchenko"]
     assert relator(pdf, "com") == ["B. Compiler"]
@@ -149,10 +149,10 @@ def test_contributors_come_creator_first_each_name_once() -> None:
         compiler="An Office",
         editor="S. Radchenko",
     )
-    assert [(c.name, c.role, c.label) for c in contributors(meta)] == [
-        ("A Ministry", "isb", "Issuing body"),
-        ("S. Radchenko", "trl", "Translator"),
-        ("An Office", "com", "Compiler"),
+    assert [(c.name, c.role, c.label, c.creator) for c in contributors(meta)] == [
+        ("A Ministry", "isb", "Issuing body", True),
+        ("S. Radchenko", "trl", "Translator", False),
+        ("An Office", "com", "Compiler", False),
     ]
 
 

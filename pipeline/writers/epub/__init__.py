@@ -13,8 +13,9 @@ Three steps, each a module:
     render.py    BookPlan + what a file shows → XHTML bytes (one function per kind of file)
     package.py   BookPlan + rendered files → EPUB bytes     (EbookLib, OPF metadata, zip pins)
 
-`common.py` holds what the print edition computes too (title, session labels, roles, dates,
-identifiers), `accessibility.py` the accessibility claims, `colophon.py` the colophon's entries.
+`pipeline/writers/shared.py` holds what the print edition computes too (title, session labels,
+roles, dates, identifiers), `accessibility.py` the accessibility claims, `colophon.py` the
+colophon's entries.
 Nothing here reads the clock, the environment or a host font: identifiers derive from the
 document id, dates from the document's metadata.
 """
@@ -29,15 +30,15 @@ from pipeline.errors import PipelineError
 from pipeline.model import Document, inline_text
 from pipeline.writers.cover import render_cover
 from pipeline.writers.epub.accessibility import CONFORMS_TO, SELF_EVALUATION
-from pipeline.writers.epub.common import (
+from pipeline.writers.epub.package import FALLBACK_MODIFIED, modified_date, package_book
+from pipeline.writers.epub.plan import BookPlan, PageStart, plan_book
+from pipeline.writers.epub.render import render_book
+from pipeline.writers.shared import (
     content_date,
     epub_identifier,
     print_identifier,
     spelled_date,
 )
-from pipeline.writers.epub.package import FALLBACK_MODIFIED, modified_date, package_book
-from pipeline.writers.epub.plan import BookPlan, PageStart, plan_book
-from pipeline.writers.epub.render import render_book
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ import re
 
 from pipeline.context import PAPER_SIZES
 from pipeline.writers.epub.accessibility import CONFORMS_TO, SELF_EVALUATION, certifier, summary
-from pipeline.writers.epub.common import (
+from pipeline.writers.epub.plan import BookPlan
+from pipeline.writers.shared import (
     content_date,
     contributors,
     edition_date,
@@ -22,7 +23,6 @@ from pipeline.writers.epub.common import (
     print_identifier,
     spelled_date,
 )
-from pipeline.writers.epub.plan import BookPlan
 
 # An edition with no date in edition.toml (a bare .txt) says so rather than take a date from
 # the talks or the clock; its dcterms:modified is package.FALLBACK_MODIFIED.

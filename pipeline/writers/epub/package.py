@@ -7,11 +7,12 @@ NCX are raw ``EpubItem`` bytes, and the zip is rewritten at the end with pinned 
 
 Metadata, as catalogues and reading systems read it (issue 9, "Metadata"):
 
-- `dc:creator`: the authors, else the issuing body (`common.creators`), each refined with the
-  MARC relator `aut`. calibre files under a creator only when its first role is `aut` (its
-  ``opf3.read_authors``: a creator whose only role is `isb` leaves the book "Unknown"), so the
-  issuing body's own role is stated in the colophon; `file-as` keeps a corporate name as
-  written, where calibre would otherwise invert it as if it were a person's;
+- `dc:creator`: the authors, else the issuing body, else the compiler (`shared.creators`), each
+  refined first with the MARC relator `aut`, then with its own role when that is another.
+  calibre files under a creator only when its first role is `aut` (its ``opf3.read_authors``:
+  a creator whose only role is `isb` leaves the book "Unknown"), so `aut` comes first and the
+  true role second, where a catalogue reading every role finds it; `file-as` keeps a corporate
+  name as written, where calibre would otherwise invert it as if it were a person's;
 - `dc:contributor`: translator (`trl`), editor (`edt`), compiler (`com`);
 - `dc:date` is the edition's publication date, `dcterms:modified` its last change, never the
   date of the talks, which is `dcterms:temporal` (the content's date); an undated edition has
@@ -44,7 +45,9 @@ from pipeline.writers.epub.accessibility import (
     features,
     summary,
 )
-from pipeline.writers.epub.common import (
+from pipeline.writers.epub.plan import BookPlan
+from pipeline.writers.epub.render import COVER_IMAGE, CSS_FILE, render_ncx
+from pipeline.writers.shared import (
     content_date,
     contributors,
     creators,
@@ -53,8 +56,6 @@ from pipeline.writers.epub.common import (
     generator,
     print_identifier,
 )
-from pipeline.writers.epub.plan import BookPlan
-from pipeline.writers.epub.render import COVER_IMAGE, CSS_FILE, render_ncx
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,8 @@ def _responsibility(book: epub.EpubBook, plan: BookPlan) -> None:
         book.add_metadata("DC", "creator", person.name, {"id": f"creator-{index}"})
         refine(book, f"creator-{index}", "role", "aut", "marc:relators")
         if person.role != "aut":
+            refine(book, f"creator-{index}", "role", person.role, "marc:relators")
+        if person.role == "isb":
             # A corporate body is filed under its name as written ("United States. Department
             # of State"), not inverted like a person's.
             refine(book, f"creator-{index}", "file-as", person.name)

@@ -33,7 +33,7 @@ from pipeline.model import (
     interventions,
     note_refs,
 )
-from pipeline.writers.epub.common import (
+from pipeline.writers.shared import (
     FALLBACK_TITLE,
     edition_title,
     note_id,

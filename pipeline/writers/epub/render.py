@@ -52,7 +52,6 @@ from pipeline.model import (
 )
 from pipeline.writers.editorial import NO_CORRECTIONS, apparatus, correction_place, shown_reading
 from pipeline.writers.epub.colophon import colophon_entries, colophon_notes
-from pipeline.writers.epub.common import generator, note_id, session_hours, session_label
 from pipeline.writers.epub.plan import (
     EDITORIAL_ID,
     ENDNOTES_ID,
@@ -70,6 +69,7 @@ from pipeline.writers.html import (
     render_block,
     render_inlines,
 )
+from pipeline.writers.shared import generator, note_id, session_hours, session_label
 
 log = logging.getLogger(__name__)
 
@@ -382,7 +382,7 @@ def render_chapter(plan: BookPlan, file: BookFile, session: Session) -> bytes:
     label = session_label(session)
     if session.heading and label != " ".join(inline_text(session.heading).split()):
         # The parser took the hours out of the heading; the reader sees them where the print
-        # edition prints them (common.session_label), after the heading's own words.
+        # edition prints them (shared.session_label), after the heading's own words.
         heading_markup += escape(f" ({session_hours(session)})")
     return _page(
         file,

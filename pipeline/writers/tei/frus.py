@@ -44,7 +44,7 @@ from pipeline.model import (
     inline_text,
 )
 from pipeline.writers.editorial import policy_paragraphs
-from pipeline.writers.epub import epub_identifier  # TODO(#12): from writers/shared.py once moved
+from pipeline.writers.shared import epub_identifier
 from pipeline.writers.tei.common import (
     entry_sentence,
     frus_person_id,
