@@ -12,13 +12,11 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from functools import cache
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from pipeline.context import Context
 from pipeline.editorial.audit import (
     AuditReport,
     PdfLine,
@@ -30,37 +28,21 @@ from pipeline.editorial.audit import (
 )
 from pipeline.errors import PipelineError
 from pipeline.model import Document, Paragraph, Subheading, Text, Turn, block_text, body_blocks
-from pipeline.pipeline import prepare
-from pipeline.stages.read import read_source
-from pipeline.writers.epub import write_epub
 from pipeline.writers.pdf import write_pdf
 from tests.conftest import DOCUMENTS, RECORD_1973
+from tests.editorial.conftest import Built, bundled
 
 
-@dataclass(frozen=True)
-class Build:
-    read: Document
-    final: Document
-    ctx: Context
-    source_text: str
-    pdf: bytes
-    epub: bytes
+def build(folder: Path) -> Built:
+    """Each document is prepared and built once for the whole session (conftest.py)."""
+    return bundled(folder)
 
 
-@cache
-def build(folder: Path) -> Build:
-    """Each document is prepared and rendered once for the whole module (a PDF takes ~1 s)."""
-    read, ctx = prepare(folder, typography=False)
-    final, _ = prepare(folder)
-    source_text = read_source(ctx.source, encoding=ctx.settings.encoding)
-    return Build(read, final, ctx, source_text, write_pdf(final, ctx), write_epub(final, ctx))
-
-
-def pdf_report(b: Build, pdf: bytes | None = None) -> AuditReport:
+def pdf_report(b: Built, pdf: bytes | None = None) -> AuditReport:
     return audit_pdf(b.read, b.final, b.source_text, b.pdf if pdf is None else pdf)
 
 
-def epub_report(b: Build, epub: bytes | None = None) -> AuditReport:
+def epub_report(b: Built, epub: bytes | None = None) -> AuditReport:
     return audit_epub(b.read, b.final, b.source_text, b.epub if epub is None else epub)
 
 
@@ -317,7 +299,7 @@ def test_pdf_words_join_hyphenation_and_keep_the_source_hyphen():
 # --- the command ----------------------------------------------------------------------------------
 
 
-def _copy_build(b: Build, folder: Path, pdf: bytes | None = None) -> None:
+def _copy_build(b: Built, folder: Path, pdf: bytes | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{b.ctx.id}.pdf").write_bytes(b.pdf if pdf is None else pdf)
     (folder / f"{b.ctx.id}.epub").write_bytes(b.epub)

@@ -8,7 +8,6 @@ import io
 import re
 import zipfile
 from dataclasses import replace
-from functools import cache
 
 import pytest
 import weasyprint
@@ -26,25 +25,22 @@ from pipeline.editorial.audit.caps import (
 from pipeline.editorial.audit.pdf_text import pdf_lines
 from pipeline.editorial.audit.words import Word
 from pipeline.model import Document, Turn
-from pipeline.pipeline import prepare
 from pipeline.writers import pdf as pdf_writer
-from pipeline.writers.epub import write_epub
 from tests.conftest import RECORD_1973
+from tests.editorial.conftest import bundled
 
 
-@cache
 def record() -> tuple[Document, object]:
-    return prepare(RECORD_1973)
+    built = bundled(RECORD_1973)
+    return built.final, built.ctx
 
 
-@cache
 def record_epub() -> bytes:
-    return write_epub(*record())
+    return bundled(RECORD_1973).epub
 
 
-@cache
 def record_pdf() -> bytes:
-    return pdf_writer.write_pdf(*record())
+    return bundled(RECORD_1973).pdf
 
 
 def with_label(doc: Document, old: str, new: str, which: int = 3) -> tuple[Document, Turn]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
 
 import pytest
 
@@ -24,17 +23,16 @@ from pipeline.editorial.audit.colophon import (
 from pipeline.editorial.audit.pdf_text import PdfLine
 from pipeline.editorial.audit.report import AuditReport, Tally
 from pipeline.model import Document
-from pipeline.pipeline import prepare
 from pipeline.writers import pdf as pdf_writer
 from tests.conftest import SOURCES
+from tests.editorial.conftest import bundled
 
 POLISH = SOURCES / "1974-10-08-us-polish-talks"
 
 
-@cache
 def polish() -> tuple[Document, object, bytes]:
-    doc, ctx = prepare(POLISH)
-    return doc, ctx, pdf_writer.write_pdf(doc, ctx)
+    b = bundled(POLISH)
+    return b.final, b.ctx, b.pdf
 
 
 def whats(report: AuditReport) -> list[str]:
@@ -76,7 +74,7 @@ def test_the_print_colophon_says_what_the_metadata_says():
     ("old", "new", "what"),
     [
         ("Edition Pipeline", "Other Press", "the PDF's colophon gives another “Publisher”"),
-        ("1974-10-08", "1974-10-09", "the PDF's colophon gives another “Talks held”"),
+        ("8 October 1974", "9 October 1974", "the PDF's colophon gives another “Talks held”"),
         (
             '<span class="colophon-label">Rights</span>',
             '<span class="colophon-label">Printer</span>',

@@ -17,16 +17,16 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 
 import pytest
 
 from pipeline.build import build_one
+from pipeline.cli import main
 from pipeline.context import TEMPLATES_DIR, Context
 from pipeline.editorial.audit import audit_print, compare_epub
 from pipeline.editorial.audit.pdf_text import pdf_lines
-from pipeline.editorial.audit.report import AuditReport
+from pipeline.editorial.audit.report import AuditReport, Problem
 from pipeline.editorial.audit.typography import rule_counts
 from pipeline.inputs import read_inputs
 from pipeline.model import Document
@@ -167,13 +167,17 @@ def pdf_report(e: Edition, pdf: bytes | None = None) -> AuditReport:
     ).report
     if pdf is None:
         return report
-    known = _clean_problems(e)
-    return replace(report, problems=tuple(p for p in report.problems if p.describe() not in known))
+    return replace(report, problems=tuple(p for p in report.problems if not overprinted(p)))
 
 
-@cache
-def _clean_problems(e: Edition) -> frozenset[str]:
-    return frozenset(p.describe() for p in pdf_report(e).problems)
+def overprinted(problem: Problem) -> bool:
+    """Whether a problem is the overprint itself, or how it misreads an OVERPRINTED row."""
+    if problem.what == OVERPRINT:
+        return True
+    misread = ("the editorial note prints another", "the editorial note gives another page")
+    return any(f"entry {e!r}: " in problem.what for e in OVERPRINTED) and any(
+        m in problem.what for m in misread
+    )
 
 
 def epub_report(e: Edition, epub: bytes | None = None) -> AuditReport:
@@ -191,6 +195,7 @@ def epub_report(e: Edition, epub: bytes | None = None) -> AuditReport:
 # "¶ 62 (the speaker’s name)") run over the page and reading columns, and the audit says so.
 # Until the writer wraps them, a breakage test asks what the breakage adds to that.
 OVERPRINTED = frozenset(("session", "k-tanaka"))
+OVERPRINT = "words printed over each other in the editorial note (PDF)"
 
 
 def whats(report: AuditReport) -> list[str]:
@@ -208,13 +213,9 @@ def test_every_kind_of_entry_is_listed_where_the_errata_say_in_both_editions(edi
     listed = [c for c in edition.final.corrections if c.kind != "regularise"]
     assert {c.kind for c in listed} == {"emend", "supply", "sic", "keep"}
     pdf = pdf_report(edition)
-    # Every problem is one of the overprinted rows, or the overprint itself.
-    overprint = "words printed over each other in the editorial note (PDF)"
-    assert all(
-        p.what == overprint or any(f"entry {e!r}" in p.what for e in OVERPRINTED)
-        for p in pdf.problems
-    ), describe(pdf)
-    assert sum(p.what == overprint for p in pdf.problems) == len(OVERPRINTED)
+    # Every problem is the overprint, or how it misreads the overprinted rows.
+    assert all(overprinted(p) for p in pdf.problems), describe(pdf)
+    assert sum(p.what == OVERPRINT for p in pdf.problems) == len(OVERPRINTED)
     clear = len(listed) - len(OVERPRINTED)
     assert pdf.count("editorial note: row found as the errata say (PDF)") == clear
     assert pdf.count("editorial note: page found where the entry's words are (PDF)") == clear
@@ -344,7 +345,9 @@ def test_pdf_with_a_row_no_entry_made_fails(edition, monkeypatch):
     assert whats(report) == ["a row in the editorial note that no errata entry made (PDF)"]
 
 
-def test_pdf_from_a_template_that_silently_drops_a_row_fails(edition, monkeypatch, tmp_path):
+def test_pdf_from_a_template_that_silently_drops_a_row_fails(
+    edition, monkeypatch, tmp_path, request
+):
     # The template's loop drops each list's last row: nothing in the writer notices.
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)
@@ -356,6 +359,10 @@ def test_pdf_from_a_template_that_silently_drops_a_row_fails(edition, monkeypatc
         encoding="utf-8",
     )
     monkeypatch.setattr(pdf_writer, "TEMPLATES_DIR", templates)
+    # The writer compiles its template once per process: make it read the broken copy, and
+    # the real one again afterwards.
+    pdf_writer._environment.cache_clear()
+    request.addfinalizer(pdf_writer._environment.cache_clear)
     report = pdf_report(edition, pdf_writer.write_pdf(edition.final, edition.ctx))
     lists = [c for c in edition.final.corrections if c.kind != "regularise"]
     last = {kind: [c.id for c in lists if c.kind == kind][-1] for kind in {c.kind for c in lists}}
@@ -395,8 +402,8 @@ def test_epub_with_a_deleted_row_fails_naming_the_entry(edition):
 @pytest.mark.parametrize(
     ("entry", "old", "new", "what"),
     [
-        ("these-those", "<td>those</td>", "<td>these</td>", "reading of this edition"),
-        ("european", "<td>Europen</td>", "<td>European</td>", "reading of the source"),
+        ("these-those", ">those</td>", ">these</td>", "reading of this edition"),
+        ("european", ">Europen</td>", ">European</td>", "reading of the source"),
         ("these-those", ">¶\u00a010<", ">¶\u00a011<", "place"),
         ("these-those", "already named.", "named.", "remark"),
     ],
@@ -474,3 +481,33 @@ def test_a_row_running_over_to_a_left_page_without_its_head_is_read_whole():
         [["note"], ["7"], ["one", "two", "three", "four"], ["was"], ["why"]],
         [["¶ 2"], ["10"], ["five"], [], ["typo"]],
     ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the print writer points the page column (and errata.json) at the entry's block, not"
+    " at its words: a paragraph running over a page gives the page it starts on",
+)
+def test_an_entry_at_the_end_of_a_paragraph_running_over_a_page_is_given_its_words_page(
+    tmp_path, capsys
+):
+    # ¶ 13 of the 1973 record starts on page 2 and ends on page 3 (A4): an entry in its last
+    # words is on page 3, which the editorial note must say.
+    folder = tmp_path / "spans"
+    shutil.copytree(RECORD_1973, folder)
+    with (folder / "errata.toml").open("a", encoding="utf-8") as errata:
+        errata.write(
+            '\n[[fix]]\nid = "science-and-technology"\n'
+            'find = "great successes in science and technology"\n'
+            'replace = "great successes in science and in technology"\n'
+            'reason = "a word the translation lost"\n'
+        )
+    out = tmp_path / "out"
+    assert main(["build", str(folder), "--to", "pdf", "--to", "epub", "--out", str(out)]) == 0
+    capsys.readouterr()
+    status = main(["audit", str(folder), "--out", str(out)])
+    report = capsys.readouterr().out
+    assert "errata entry 'science-and-technology': the editorial note gives another page" not in (
+        report
+    )
+    assert status == 0, report

@@ -14,14 +14,12 @@ from functools import cache
 
 import pytest
 
-from pipeline.build import build_one
 from pipeline.cli import main
 from pipeline.editorial.audit import audit_print, compare_epub
 from pipeline.editorial.audit.report import AuditReport
-from pipeline.inputs import read_inputs
 from pipeline.model import Document
-from pipeline.pipeline import prepare
 from tests.conftest import SOURCES
+from tests.editorial.conftest import bundled
 
 POLISH = SOURCES / "1974-10-08-us-polish-talks"  # two chapters, seven pages
 PANAMA = SOURCES / "1974-04-23-us-panama-memcon"  # subheadings in its contents
@@ -36,10 +34,8 @@ class Built:
 
 @cache
 def built(folder) -> Built:
-    doc, ctx = prepare(folder)
-    files = build_one(read_inputs(folder), ("pdf", "epub")).files
-    openings = audit_print(doc, files[f"{ctx.id}.pdf"]).openings
-    return Built(doc, files[f"{ctx.id}.epub"], openings)
+    b = bundled(folder)
+    return Built(b.final, b.epub, audit_print(b.final, b.pdf).openings)
 
 
 def report(b: Built, epub: bytes | None = None) -> AuditReport:

@@ -12,10 +12,9 @@ import pytest
 from pipeline.editorial.audit import audit_source, typography_causes
 from pipeline.editorial.audit.typography import typeset
 from pipeline.model import Paragraph, Text, Turn, body_blocks
-from pipeline.pipeline import prepare
 from pipeline.rules.typography import TYPOGRAPHY_RULES
-from pipeline.stages.read import read_source
 from tests.conftest import RECORD_1973
+from tests.editorial.conftest import bundled
 
 NBSP = "\u00a0"
 
@@ -85,9 +84,8 @@ def test_the_audit_applies_the_rules_in_their_order():
 
 @pytest.fixture(scope="module")
 def record():
-    read, ctx = prepare(RECORD_1973, typography=False)
-    final, _ = prepare(RECORD_1973)
-    return read, final, read_source(ctx.source)
+    b = bundled(RECORD_1973)
+    return b.read, b.final, b.source_text
 
 
 def _changed(doc, block_id, change):
