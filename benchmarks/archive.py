@@ -254,14 +254,13 @@ def bare_render(seen: Recording) -> bytes:
     """WeasyPrint alone on the build's final HTML and stylesheets: parse, lay out (with the
     same line-breaking patches), write with the same metadata finisher."""
     import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
 
     from pipeline.writers import pdf
     from pipeline.writers.breaking import book_breaking
     from pipeline.writers.fetcher import StylesFetcher
     from pipeline.writers.xmp import finish_pdf
 
-    fetcher, fonts = StylesFetcher(), FontConfiguration()
+    fetcher, fonts = StylesFetcher(), pdf.font_configuration()
     with book_breaking():
         document = weasyprint.HTML(
             string=seen.html, base_url=pdf.BASE_URL, url_fetcher=fetcher

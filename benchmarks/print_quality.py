@@ -398,13 +398,12 @@ def run_record(name: str, split: str, path: Path, paper: str, repeat: int = 1) -
 def _bare_seconds(layout) -> float:  # type: ignore[no-untyped-def]
     """A bare WeasyPrint render and write of the final HTML and CSS the build used: no checks,
     no line-breaking patches, no metadata."""
-    from weasyprint.text.fonts import FontConfiguration
 
     from pipeline.writers import pdf
     from pipeline.writers.fetcher import StylesFetcher
 
     start = time.process_time()
-    fonts, fetcher = FontConfiguration(), StylesFetcher()
+    fonts, fetcher = pdf.font_configuration(), StylesFetcher()
     document = weasyprint.HTML(string=layout.html, base_url=pdf.BASE_URL, url_fetcher=fetcher)
     document.render(
         stylesheets=pdf.stylesheets(layout.page_css, fetcher, fonts), font_config=fonts

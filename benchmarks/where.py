@@ -60,12 +60,13 @@ class Phase:
 # The functions that do each part of a build, outermost first.
 PHASES = (
     Phase("text stages (read → typography)", "pipeline.pipeline", "prepare_inputs", "our stages"),
-    Phase("render_print (all of the below)", "pipeline.writers.pdf", "render_print", "layouts"),
+    Phase("layout_print (all of the below)", "pipeline.writers.pdf", "layout_print", "layouts"),
     Phase("  print HTML (Jinja2)", "pipeline.writers.pdf", "print_html", "our template"),
-    Phase("  CSS parsing", "pipeline.writers.pdf", "_stylesheets", "print.css, per layout"),
+    Phase("  CSS parsing", "pipeline.writers.pdf", "stylesheets", "print.css, per layout"),
     Phase("  HTML parsing", "weasyprint", "HTML.__init__", "html5lib tree"),
     Phase("  layout (cascade, boxes, pages)", "weasyprint", "HTML.render", "WeasyPrint"),
     Phase("  footnote check", "pipeline.writers.pdf", "note_placements", "box-tree walk"),
+    Phase("  page-turn check", "pipeline.writers.pdf", "page_turn_words", "box-tree walk"),
     Phase("  squeeze search", "pipeline.writers.pdf", "_block_at_page_end", "box-tree walk"),
     Phase("PDF writing", "weasyprint.document", "Document.write_pdf", "pydyf, font subsets"),
     Phase("errata and normalisation reports", "pipeline.writers.reports", "errata_json", "JSON"),

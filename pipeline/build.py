@@ -191,15 +191,18 @@ def build_one(
         _release_layouts()
 
 
-def _release_layouts() -> None:
-    """Remove the fonts WeasyPrint copied for this build's layouts. Each FontConfiguration
-    copies the vendored fonts into a temporary folder (/tmp/weasyprint-*, 1.3 MB) that only its
-    `__del__` removes, and the layout holds it in reference cycles: a process that exits or is
-    stopped before collecting them (a pool worker, a CLI build) left one folder per layout.
-    The objects are found among the live ones (uncollected cycles included), which costs a
-    fraction of the full collection that would free them."""
+def _release_layouts(scan: bool = False) -> None:
+    """Remove the fonts WeasyPrint copied for this build's layouts (see
+    `writers.pdf.release_fonts`). With `scan`, also those of any FontConfiguration made
+    elsewhere (a test's or a benchmark's own), found among the live objects, uncollected
+    cycles included: a fraction of a full collection, but too dear for every build."""
     fonts = sys.modules.get("weasyprint.text.fonts")
     if fonts is None:
+        return
+    from pipeline.writers.pdf import release_fonts
+
+    release_fonts()
+    if not scan:
         return
     for found in gc.get_objects():
         if isinstance(found, fonts.FontConfiguration) and getattr(found, "_folder", None):

@@ -53,7 +53,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     (pipeline/build.py does it after each build)."""
     from pipeline.build import _release_layouts
 
-    _release_layouts()
+    _release_layouts(scan=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -9,9 +9,10 @@ long record reads as its copies and builds within its own limits.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
-from benchmarks import archive, corpus
+from benchmarks import archive, corpus, where
 from pipeline.inputs import read_inputs
 from pipeline.pipeline import prepare_inputs
 from tests.conftest import RECORD_1973, SOURCES
@@ -33,3 +34,12 @@ def test_the_long_record_reads_as_its_copies_within_its_own_limits(tmp_path: Pat
     # The sessions' notes are repeated with them (renumbered); the title's and header's are not.
     assert len(once.notes) < len(thrice.notes) < 3 * len(once.notes)
     assert "[limits]" in (folder / "edition.toml").read_text("utf-8")
+
+
+def test_every_phase_where_times_is_a_function_of_the_build() -> None:
+    """where.py patches each phase by name; a renamed function would fail it mid-run."""
+    for phase in where.PHASES:
+        owner: object = importlib.import_module(phase.module)
+        for part in phase.attribute.split("."):
+            owner = getattr(owner, part)
+        assert callable(owner), phase.label

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from pipeline.model import Document, Meta, Note, Session, inline_text
@@ -50,6 +51,7 @@ MONTHS = (
 )
 
 
+@cache
 def pipeline_version() -> str:
     """The installed version of this pipeline (pyproject.toml), or "unknown" when run from a
     copy that was never installed."""
