@@ -19,7 +19,7 @@ SOURCE_FILES := $(shell find sources -type f 2>/dev/null)
 MAKE_JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 BUILD_ALL = $(PY) -m pipeline build --all $(if $(MAKE_JOBS),-j $(MAKE_JOBS)) $(if $(PAPER),--paper $(PAPER))
 
-.PHONY: all editions setup test doctor pdf epub tei check proof audit inspect suggest bench lint fuzz clean
+.PHONY: all editions setup test doctor pdf epub tei check proof audit inspect suggest bench lint fuzz clean dist
 
 all: editions
 
@@ -34,9 +34,10 @@ setup: $(STAMP)
 
 # The system packages are checked again (quickly) on every run: one removed since setup would
 # otherwise surface as import errors deep in the tests.
+# PIPELINE_FUZZ=1: the property tests' full example counts (a bare `pytest` runs a fifth).
 test: $(STAMP)
 	@tools/system-deps.sh core
-	$(PY) -m pytest -q
+	PIPELINE_FUZZ=1 $(PY) -m pytest -q
 
 # One line per system dependency, found with its version or missing with its install command;
 # exit status 1 when the build cannot run (see pipeline/doctor.py).
@@ -85,6 +86,13 @@ proof: editions
 check: editions | $(STAMP)
 	tools/system-deps.sh check
 	$(PY) -m pipeline.writers.checks $(foreach d,$(DOCS),output/$(d)/$(d).epub)
+
+# The library release, output/dist/ (README, "Distribution"): every document's EPUB, print PDF,
+# archival PDF/UA, cover and thumbnail, with MARC 21, ONIX 3.0 and OPDS records, as a BagIt bag.
+# It stops, naming the document and the edition.toml field, when a catalogue would lack
+# something it needs.
+dist: | $(STAMP)
+	$(PY) -m pipeline dist sources --out output/dist
 
 audit: editions
 	@for d in $(DOCS); do $(PY) -m pipeline audit sources/$$d || exit 1; done

@@ -6,6 +6,7 @@
     python -m pipeline build --all [FOLDER] [-j N] [--cluster ADDRESS] [--to …] [--force]
     python -m pipeline suggest PATH [--json]
     python -m pipeline audit PATH [--out DIR]
+    python -m pipeline dist [FOLDER] [--out DIR]
     python -m pipeline doctor
 
 PATH is a document folder (`sources/<id>/`) or a bare `.txt`. Problems in the input are printed
@@ -293,6 +294,24 @@ def run_audit(args: argparse.Namespace) -> int:
     return audit_command(args.path, out=Path(args.out) if args.out else None)
 
 
+def run_dist(args: argparse.Namespace) -> int:
+    from pipeline.doctor import require_build_dependencies
+
+    require_build_dependencies()
+    from pipeline.dist.release import write_release
+
+    out = Path(args.out) if args.out else PROJECT_ROOT / "output" / "dist"
+    release = write_release(
+        Path(args.folder), out, lambda name: print(f"releasing {name}", file=sys.stderr)
+    )
+    print(
+        f"wrote {out}: {len(release.entries)} document(s), {len(release.files)} files "
+        "(BagIt bag; check with: sha256sum -c SHA256SUMS)",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def run_doctor(args: argparse.Namespace) -> int:
     from pipeline import doctor
 
@@ -368,6 +387,19 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("path", type=Path, help="document folder or .txt file")
     audit.add_argument("--out", help="folder holding the built editions (default: output/<id>/)")
     audit.set_defaults(run=run_audit)
+
+    dist = commands.add_parser(
+        "dist",
+        help="write the library release: editions, MARC, ONIX, OPDS, archival PDFs, a BagIt bag",
+    )
+    dist.add_argument(
+        "folder",
+        nargs="?",
+        default="sources",
+        help="folder of document folders (default: sources/)",
+    )
+    dist.add_argument("--out", help="release folder (default: output/dist/)")
+    dist.set_defaults(run=run_dist)
 
     doctor = commands.add_parser(
         "doctor", help="check the system dependencies (exit status 1: the build cannot run)"

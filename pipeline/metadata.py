@@ -6,7 +6,9 @@
                  (ISO date of its publication; default: modified), issuing_body (the
                  corporate body that issued the record), accessibility_certifier and
                  accessibility_report (who evaluated the EPUB's accessibility, and the
-                 address of their report; unset, the EPUB says it is a self-evaluation)
+                 address of their report; unset, the EPUB says it is a self-evaluation),
+                 places (the names of places among the subjects' headings: a catalogue
+                 files "Japan – Foreign relations – Soviet Union" as a geographic heading)
     [source]     archive, citation, url, encoding (default "utf-8"), language (of the
                  original, when the record is a translation)
     [print]      paper ("a4" | "letter"), long_notes ("fail" | "endnotes")
@@ -56,6 +58,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "issuing_body": STR,
         "accessibility_certifier": STR,
         "accessibility_report": STR,
+        "places": LIST,
     },
     "source": {"archive": STR, "citation": STR, "url": STR, "encoding": STR, "language": STR},
     "print": {"paper": STR, "long_notes": STR},

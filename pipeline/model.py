@@ -284,6 +284,8 @@ class Meta:
     # Accessibility 1.1 §5.2, a11y:certifiedBy and a11y:certifierReport); empty: a self-evaluation.
     accessibility_certifier: str = ""
     accessibility_report: str = ""
+    # The place names among the subjects' main headings (MARC 651 rather than 650).
+    places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

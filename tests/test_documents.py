@@ -19,6 +19,13 @@ EXPECTED = {
         "notes": 4,
         "speakers": ("Tanaka", "L.I. Brezhnev", "A.N. Kosygin", "Ohira"),
         "paragraphs": 65,
+        "turns": 24,
+        "labels": {
+            "Tanaka": "Tanaka",
+            "L.I. Brezhnev": "Brezhnev",
+            "A.N. Kosygin": "Kosygin",
+            "Ohira": "Ohira",
+        },
     },
     "1974-04-23-us-panama-memcon": {
         "title": "MEMORANDUM OF CONVERSATION",
@@ -33,6 +40,15 @@ EXPECTED = {
             "The Minister",
         ),
         "paragraphs": 81,
+        "turns": 59,
+        # Without [parse] aliases the reader cannot know that "The Minister" is Tack.
+        "labels": {
+            "The Secretary": "Secretary",
+            "Foreign Minister Tack": "Tack",
+            "Ambassador Bunker": "Bunker",
+            "Ambassador Gonzalez": "Gonzalez",
+            "The Minister": "Minister",
+        },
     },
     "1974-10-08-us-polish-talks": {
         "title": "RECORD OF U.S.-POLISH TALKS",
@@ -55,6 +71,20 @@ EXPECTED = {
             "SENATOR PERCY",
         ),
         "paragraphs": 90,
+        "turns": 66,
+        # A label in capitals names the same speaker as one in mixed case.
+        "labels": {
+            "Gierek": "Gierek",
+            "Kissinger": "Kissinger",
+            "President": "President",
+            "SECRETARY": "Secretary",
+            "GIEREK": "Gierek",
+            "OLSZOWSKI": "Olszowski",
+            "ZABLOCKI": "Zablocki",
+            "FRELEK": "Frelek",
+            "JAGIELSKI": "Jagielski",
+            "SENATOR PERCY": "Percy",
+        },
     },
 }
 
@@ -145,15 +175,20 @@ def _words(text: str) -> Counter:
     return Counter(re.findall(r"\w+", text))
 
 
+def source_text(ctx) -> str:  # type: ignore[no-untyped-def]
+    """The source as the reader gets it: errata applied, export junk cleaned, note calls out."""
+    from pipeline.stages.errata import apply_errata, load_errata
+
+    source, _ = apply_errata(read_source(ctx.source), load_errata(ctx.errata), marked=False)
+    return re.sub("\ue000\\d+\ue002|\ue001\\d+\ue002", " ", clean(source))
+
+
 def test_no_word_of_a_body_paragraph_is_lost(documents):
     """Every word of the cleaned source is in the model: headings, blocks, header and notes.
 
     Compared before typography, which may join "L.I.\u00a0Brezhnev" but never drops a word."""
     _, read, _, ctx = documents
-    from pipeline.stages.errata import apply_errata, load_errata
-
-    source, _ = apply_errata(read_source(ctx.source), load_errata(ctx.errata), marked=False)
-    source_words = _words(re.sub("\ue000\\d+\ue002|\ue001\\d+\ue002", " ", clean(source)))
+    source_words = _words(source_text(ctx))
     model_text = [inline_text(read.header.title), inline_text(read.header.dateline)]
     model_text += [block_text(b) for b in read.header.blocks]
     model_text += [inline_text(s.heading) for s in read.sessions]
@@ -163,7 +198,27 @@ def test_no_word_of_a_body_paragraph_is_lost(documents):
 
 
 def test_turns_keep_label_and_speaker(documents):
-    _, read, _, _ = documents
-    for _, block in body_blocks(read):
-        if isinstance(block, Turn):
-            assert block.label and block.speaker and block.punctuation in ".:"
+    """Each turn keeps the source's label verbatim, with its punctuation (the whole turn is one
+    of the source's paragraphs, word for word), and names the speaker that label stands for;
+    no turn is lost to a plain paragraph."""
+    path, read, _, ctx = documents
+    expected = EXPECTED[path.name]
+    paragraphs = {" ".join(line.split()) for line in source_text(ctx).split("\n")}
+    turns = [block for _, block in body_blocks(read) if isinstance(block, Turn)]
+    assert len(turns) == expected["turns"]
+    for turn in turns:
+        assert " ".join(block_text(turn).split()) in paragraphs, turn.id
+    assert {turn.label: turn.speaker for turn in turns} == expected["labels"]
+
+
+def test_a_second_build_gives_the_same_bytes_in_every_file(bundled):
+    """Determinism (STYLE.md §7: two fresh builds, never golden bytes): every file of a second
+    `build_one` of a bundled record, PDF, EPUB and reports, is the session's build's, byte for
+    byte."""
+    from pipeline.build import build_one
+    from pipeline.inputs import read_inputs
+
+    again = build_one(read_inputs(bundled.folder), ("pdf", "epub"), bundled.paper).files
+    assert sorted(again) == sorted(bundled.files)
+    for name, data in again.items():
+        assert data == bundled.files[name], name

@@ -16,7 +16,7 @@ from pipeline.checks.xml import check_epub
 from pipeline.errors import PipelineError
 from pipeline.inputs import DocumentInputs, InputFile
 from pipeline.limits import check_text
-from pipeline.model import block_text, body_blocks, inline_text
+from pipeline.model import Document, block_text, body_blocks, inline_text
 from pipeline.pipeline import prepare_inputs
 from pipeline.stages.clean import clean
 from pipeline.stages.parse import parse
@@ -60,8 +60,21 @@ ANY_TEXT = st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=40).map(""
 # Random texts hold control characters the reader settles with a warning: expected here.
 pytestmark = pytest.mark.allow_warnings
 
+# Every example count below is multiplied by PIPELINE_FUZZ: `make test` (what CI runs) sets 1,
+# the counts as written (thousands of examples in all); `make fuzz` sets 25. A bare `pytest`
+# runs a fifth of them, for a quick loop.
+SCALE = float(os.environ.get("PIPELINE_FUZZ", "0.2"))
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+
+def examples(count: int) -> settings:
+    return settings(
+        max_examples=max(1, round(count * SCALE)),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+@examples(300)
 @given(ANY_TEXT)
 def test_reader_returns_a_model_or_raises_its_own_error(text):
     try:
@@ -69,10 +82,11 @@ def test_reader_returns_a_model_or_raises_its_own_error(text):
         doc = parse(clean(decoded))
     except PipelineError:
         return
-    assert doc.header.title is not None
+    # Any other exception fails the test: that half of the promise needs no assertion.
+    assert isinstance(doc, Document)
 
 
-@settings(max_examples=100, deadline=None)
+@examples(100)
 @given(st.binary(max_size=200))
 def test_reader_on_arbitrary_bytes(data):
     with contextlib.suppress(PipelineError):
@@ -92,7 +106,7 @@ LINE = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@examples(200)
 @given(st.lists(LINE, min_size=1, max_size=15))
 def test_no_word_of_a_body_paragraph_is_lost(lines):
     text = export("1 May 1970", "Morning meeting (11:30-13:40)", *lines)
@@ -116,17 +130,7 @@ def test_no_word_of_a_body_paragraph_is_lost(lines):
 # edition.toml whose strings may hold anything TOML can write. Whatever it is, the pipeline
 # must give a Document, or stop with its own error; no string of the Document may hold a
 # character XML cannot hold or one of the pipeline's tokens; every EPUB written must be
-# well-formed. `make fuzz` multiplies every example count by PIPELINE_FUZZ (default 1 here).
-
-SCALE = int(os.environ.get("PIPELINE_FUZZ", "1"))
-
-
-def examples(count: int) -> settings:
-    return settings(
-        max_examples=count * SCALE,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+# well-formed. Example counts scale with PIPELINE_FUZZ (see `examples` above).
 
 
 def toml_string(value: str) -> str:

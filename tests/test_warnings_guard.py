@@ -25,9 +25,17 @@ def test_a_test_that_logs_a_warning_fails(pytester):
 
         def test_quiet():
             logging.getLogger("weasyprint").info("not a warning")
+
+        @pytest.fixture(scope="module")
+        def built():
+            logging.getLogger("pipeline.build").warning("no page-list: the layout failed")
+
+        def test_whose_fixture_logs(built):
+            pass
         """
     )
     result = pytester.runpytest("-p", "tests.conftest", "-p", "no:cacheprovider")
     # The guard fails the test in its teardown: the call passed, the teardown is an error.
-    result.assert_outcomes(passed=3, errors=1)
+    result.assert_outcomes(passed=4, errors=2)
     result.stdout.fnmatch_lines(["*unexpected warnings: weasyprint: Using fontTools*"])
+    result.stdout.fnmatch_lines(["*unexpected warnings: pipeline.build: no page-list*"])

@@ -763,12 +763,27 @@ def render_print(
     return layout_print(doc, ctx, fetcher).rendered
 
 
+# PDF variants the print edition can be written as: name → the PDF/UA part its XMP claims.
+# "pdf/ua-1" is the archival, accessible file of a library release (pipeline/dist/archival.py).
+PDF_VARIANTS = {"pdf/ua-1": 1}
+
+
 def write_pdf(
-    doc: Document, ctx: Context, rendered: weasyprint.document.Document | None = None
+    doc: Document,
+    ctx: Context,
+    rendered: weasyprint.document.Document | None = None,
+    variant: str | None = None,
 ) -> bytes:
-    """The print edition as PDF bytes; pass `rendered` (from `render_print`) to reuse a layout."""
+    """The print edition as PDF bytes; pass `rendered` (from `render_print`) to reuse a layout.
+    `variant` (a key of PDF_VARIANTS) writes the same pages as that PDF variant: tagged, with
+    WeasyPrint's structure tree, and identified as such in the XMP."""
     if rendered is None:
         rendered = render_print(doc, ctx)
+    if variant is not None and variant not in PDF_VARIANTS:
+        raise ValueError(f"unknown PDF variant: {variant}")
     # Fonts are subset by default (NOTES.md). Every date comes from the metadata, never the
     # clock, so two builds are byte-identical.
-    return rendered.write_pdf(finisher=finish_pdf(doc, ctx.settings.paper))
+    finisher = finish_pdf(doc, ctx.settings.paper, PDF_VARIANTS.get(variant or ""))
+    if variant is None:
+        return rendered.write_pdf(finisher=finisher)
+    return rendered.write_pdf(pdf_variant=variant, finisher=finisher)

@@ -214,3 +214,53 @@ def print_identifier(meta: Meta, paper: str = "a4") -> str:
     EPUB's page-list names. An A4 and a Letter print edition are two editions (issue 11)."""
     name = f"{IDENTIFIER_BASE}{meta.id}/print/{paper}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierScheme:
+    """How an identifier of edition.toml is recognised, and what records make of it: the
+    MARC 024 source code ($2), the ONIX ProductIDType (list 5; "01" is proprietary) and the
+    address it resolves at (empty: the identifier itself is the link)."""
+
+    name: str
+    prefixes: tuple[str, ...]
+    marc_source: str
+    onix_type: str
+    resolver: str
+    why: str
+
+
+IDENTIFIER_SCHEMES = (
+    IdentifierScheme(
+        "doi", ("doi:", "https://doi.org/", "http://dx.doi.org/"), "doi", "06",
+        "https://doi.org/", "a DOI names the edition for good and resolves at doi.org",
+    ),
+    IdentifierScheme(
+        "hdl", ("hdl:", "https://hdl.handle.net/"), "hdl", "01", "https://hdl.handle.net/",
+        "a Handle resolves at the Handle System's proxy",
+    ),
+    IdentifierScheme(
+        "urn", ("urn:",), "uri", "01", "",
+        "a URN (urn:uuid:, urn:nbn:, the project's own) is a URI but resolves nowhere by itself",
+    ),
+)  # fmt: skip
+
+
+def identifier_scheme(identifier: str) -> tuple[IdentifierScheme, str]:
+    """The scheme of an edition's identifier and its bare value ("10.1234/x" for a DOI, the
+    whole URN for a URN). A bare DOI ("10.1234/x") is recognised too."""
+    text = identifier.strip()
+    for scheme in IDENTIFIER_SCHEMES:
+        for prefix in scheme.prefixes:
+            if text.lower().startswith(prefix):
+                return scheme, text if scheme.name == "urn" else text[len(prefix) :]
+    if text.startswith("10.") and "/" in text:
+        return IDENTIFIER_SCHEMES[0], text
+    return IDENTIFIER_SCHEMES[-1], text
+
+
+def identifier_uri(identifier: str) -> str:
+    """The identifier as a URI a record can link to: a DOI or Handle at its resolver, a URN as
+    it is."""
+    scheme, value = identifier_scheme(identifier)
+    return scheme.resolver + value if scheme.resolver else value

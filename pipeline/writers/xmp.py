@@ -56,6 +56,8 @@ NS = {
     "pdf": "http://ns.adobe.com/pdf/1.3/",
     # MARC relator terms as RDF properties (id.loc.gov): <marcrel:trl>name</marcrel:trl>.
     "marcrel": "http://id.loc.gov/vocabulary/relators/",
+    # PDF/UA identification (ISO 14289-1 §5): the archival variant's claim, kept in our packet.
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
 }
 PACKET_ID = "W5M0MpCehiHzreSzNTczkc9d"  # the fixed id of every XMP packet (ISO 16684-1 §7.3)
 PADDING = 2000  # whitespace after the packet so an editor can grow it in place (XMP spec)
@@ -169,7 +171,8 @@ def _alt(parent: etree._Element, name: str, text: str) -> None:
         item.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
 
 
-def xmp_packet(data: PdfMetadata) -> bytes:
+def xmp_packet(data: PdfMetadata, ua_part: int | None = None) -> bytes:
+    """The packet; `ua_part` (1 for PDF/UA-1) adds the PDF/UA identification."""
     root = etree.Element(_q("x:xmpmeta"), nsmap={"x": NS["x"]})
     rdf = etree.SubElement(root, _q("rdf:RDF"), nsmap={"rdf": NS["rdf"]})
     description = etree.SubElement(
@@ -214,6 +217,8 @@ def xmp_packet(data: PdfMetadata) -> bytes:
         roles.setdefault(role, []).append(name)
     for role, people in roles.items():
         _array(description, f"marcrel:{role}", "Seq", tuple(people))
+    if ua_part:
+        _add(description, "pdfuaid:part", str(ua_part))
     body = etree.tostring(root, encoding="utf-8")
     return (
         f'<?xpacket begin="\ufeff" id="{PACKET_ID}"?>\n'.encode()
@@ -224,16 +229,20 @@ def xmp_packet(data: PdfMetadata) -> bytes:
     )
 
 
-def finish_pdf(doc: Document, paper: str = "a4") -> Callable[[Any, pydyf.PDF], None]:
+def finish_pdf(
+    doc: Document, paper: str = "a4", ua_part: int | None = None
+) -> Callable[[Any, pydyf.PDF], None]:
     """A WeasyPrint `finisher`: the Info fields above, and the XMP packet as the catalog's
-    /Metadata stream (uncompressed, so tools that do not inflate streams can read it)."""
+    /Metadata stream (uncompressed, so tools that do not inflate streams can read it). It
+    replaces WeasyPrint's own packet, so a PDF/UA file's identification (`ua_part`) is kept
+    in ours."""
     data = pdf_metadata(doc, paper)
 
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         for key, value in info_fields(data).items():
             pdf.info[key] = pydyf.String(value)
         stream = pydyf.Stream(
-            [xmp_packet(data)], {"Type": "/Metadata", "Subtype": "/XML"}, compress=False
+            [xmp_packet(data, ua_part)], {"Type": "/Metadata", "Subtype": "/XML"}, compress=False
         )
         pdf.add_object(stream)
         pdf.catalog["Metadata"] = stream.reference

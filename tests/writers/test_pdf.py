@@ -4,9 +4,7 @@ back from the PDF with pypdf; the layout checks and the page map against the sam
 from __future__ import annotations
 
 import io
-import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -137,30 +135,39 @@ class Build:
     pdf: bytes
     pages: list[PageText]
     starts: tuple[PageStart, ...]
-    fetcher: StylesFetcher
+    fetcher: StylesFetcher | None  # None for a bundled record: build_one keeps its own
 
 
 def build(doc: Document, **settings: str) -> Build:
     ctx = Context(id=doc.meta.id, source=Path("test.txt"), settings=Settings(**settings))
     fetcher = StylesFetcher()
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = records.append  # type: ignore[method-assign]
-    logging.getLogger().addHandler(handler)
-    try:
-        rendered = render_print(doc, ctx, fetcher)
-        pdf = write_pdf(doc, ctx, rendered)
-        starts = page_starts_from_layout(doc, rendered)
-    finally:
-        logging.getLogger().removeHandler(handler)
-    # Module-scoped builds run outside the per-test warning guard: check here.
-    assert not records, [r.getMessage() for r in records]
+    # A warning here fails the test whose setup made the build (tests/conftest.py's guard).
+    rendered = render_print(doc, ctx, fetcher)
+    pdf = write_pdf(doc, ctx, rendered)
+    starts = page_starts_from_layout(doc, rendered)
     return Build(doc, ctx, pdf, page_texts(pdf, ctx.settings.paper), starts, fetcher)
 
 
 @pytest.fixture(scope="module")
 def sink(docs: SimpleNamespace) -> Build:
     return build(docs.kitchen_sink())
+
+
+def bundled_build(built) -> Build:  # type: ignore[no-untyped-def]
+    """A bundled record as the session built it (tests/conftest.py: `build_one`, one layout)."""
+    starts = page_starts_from_layout(built.doc, built.layout.rendered)
+    return Build(built.doc, built.ctx, built.pdf, page_texts(built.pdf, built.paper), starts, None)
+
+
+RECORDS = sorted(path.parent.name for path in (ROOT / "sources").glob("*/source.txt"))
+
+
+@pytest.fixture(scope="module", params=["kitchen-sink", *RECORDS])
+def book(request: pytest.FixtureRequest, bundled_builds) -> Build:  # type: ignore[no-untyped-def]
+    """The kitchen sink, then each bundled record: the promises every print edition keeps."""
+    if request.param == "kitchen-sink":
+        return request.getfixturevalue("sink")
+    return bundled_build(bundled_builds.get(ROOT / "sources" / request.param))
 
 
 def long_note_document(docs: SimpleNamespace) -> Document:
@@ -212,10 +219,10 @@ def body_stream(b: Build) -> str:
     return squeeze(join_hyphens("\n".join(p.body for p in b.pages)))
 
 
-def test_every_body_block_is_printed_in_order(sink: Build) -> None:
-    stream = body_stream(sink)
+def test_every_body_block_is_printed_in_order(book: Build) -> None:
+    stream = body_stream(book)
     cursor = 0
-    for _, block in body_blocks(sink.doc):
+    for _, block in body_blocks(book.doc):
         expected = squeeze(printed_block(block))
         found = stream.find(expected, cursor)
         assert found >= 0, f"block {block.id} missing or out of order: {expected[:60]}"
@@ -233,18 +240,18 @@ def test_title_block_and_headings_are_printed(sink: Build) -> None:
         assert squeeze(session_label(session)) in stream
 
 
-def test_every_note_is_on_its_calls_page(sink: Build) -> None:
-    for note in sink.doc.notes:
+def test_every_note_is_on_its_calls_page(book: Build) -> None:
+    for note in book.doc.notes:
         note_words = squeeze(
             join_hyphens(f"{note.number}." + " ".join(map(printed, note.paragraphs)))
         )
         pages_with_body = [
-            i for i, p in enumerate(sink.pages, 1) if note_words in squeeze(join_hyphens(p.notes))
+            i for i, p in enumerate(book.pages, 1) if note_words in squeeze(join_hyphens(p.notes))
         ]
         assert len(pages_with_body) == 1, (note.number, pages_with_body)
-        context = call_context(sink.doc, note.number)
+        context = call_context(book.doc, note.number)
         pages_with_call = [
-            i for i, p in enumerate(sink.pages, 1) if context in squeeze(join_hyphens(p.body))
+            i for i, p in enumerate(book.pages, 1) if context in squeeze(join_hyphens(p.body))
         ]
         assert pages_with_body == pages_with_call, note.number
 
@@ -273,39 +280,39 @@ def test_multi_paragraph_note_keeps_both_paragraphs(sink: Build) -> None:
 # --- running heads, folios, outline --------------------------------------------------------
 
 
-def test_no_running_head_on_the_first_page(sink: Build) -> None:
-    assert squeeze(sink.pages[0].margins) == "1"
+def test_no_running_head_on_the_first_page(book: Build) -> None:
+    assert squeeze(book.pages[0].margins) == "1"
 
 
-def test_folios_on_every_page(sink: Build) -> None:
-    for number, page in enumerate(sink.pages, 1):
+def test_folios_on_every_page(book: Build) -> None:
+    for number, page in enumerate(book.pages, 1):
         assert re.search(rf"(^|\n){number}($|\n)", page.margins), (number, page.margins)
 
 
-def test_running_heads_title_on_verso_session_on_recto(sink: Build) -> None:
+def test_running_heads_title_on_verso_session_on_recto(book: Build) -> None:
     # The back matter's headings set the recto head too (the editorial note opens a page).
-    labels = [session_label(s) for s in sink.doc.sessions if s.heading]
+    labels = [session_label(s) for s in book.doc.sessions if s.heading]
     labels += ["Notes", "Editorial note"]
     in_force = ""
-    assert len(sink.pages) >= 4
-    for number, page in enumerate(sink.pages, 1):
+    assert len(book.pages) >= 4
+    for number, page in enumerate(book.pages, 1):
         body = squeeze(page.body)
         starts_with_heading = next((lbl for lbl in labels if body.startswith(squeeze(lbl))), None)
         at_top = starts_with_heading or in_force
         if number > 1:
-            expected = sink.doc.meta.title if number % 2 == 0 else at_top
+            expected = book.doc.meta.title if number % 2 == 0 else at_top
             assert squeeze(expected) in squeeze(page.margins), (number, page.margins)
         for label in labels:
             if squeeze(label) in body:
                 in_force = label
 
 
-def test_outline_is_title_then_sessions(sink: Build) -> None:
-    reader = pypdf.PdfReader(io.BytesIO(sink.pdf))
+def test_outline_is_title_then_sessions(book: Build) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(book.pdf))
     top, children = reader.outline[0], reader.outline[1]
-    assert top["/Title"] == sink.doc.meta.title
+    assert top["/Title"] == book.doc.meta.title
     titles = [item["/Title"] for item in children]
-    sessions = [session_label(s) for s in sink.doc.sessions if s.heading]
+    sessions = [session_label(s) for s in book.doc.sessions if s.heading]
     assert titles[: len(sessions)] == sessions
     assert titles[len(sessions) :] == ["Editorial note"]
 
@@ -346,9 +353,7 @@ def test_metadata_comes_from_the_document(sink: Build) -> None:
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
 
 
-def test_two_builds_are_byte_identical(sink: Build) -> None:
-    again = render_print(sink.doc, sink.ctx)
-    assert write_pdf(sink.doc, sink.ctx, again) == sink.pdf
+# Two builds give the same bytes: tests/test_documents.py, every file of each bundled record.
 
 
 def test_letter_paper(docs: SimpleNamespace) -> None:
@@ -434,32 +439,10 @@ def assert_page_starts_match_pdf(b: Build) -> None:
         assert head.startswith(first_word), (start, first_word, head[:40])
 
 
-def test_page_starts_agree_with_the_pdf(sink: Build) -> None:
-    assert len(sink.starts) >= 5
-    assert_page_starts_match_pdf(sink)
+def test_page_starts_agree_with_the_pdf(book: Build) -> None:
+    assert len(book.starts) >= 5
+    assert_page_starts_match_pdf(book)
 
 
 def test_page_starts_in_endnotes_and_editorial_note(endnoted: Build) -> None:
     assert_page_starts_match_pdf(endnoted)
-
-
-# --- end to end: the bundled records -------------------------------------------------------
-
-RECORDS = sorted(path.parent.name for path in (ROOT / "sources").glob("*/source.txt"))
-
-
-@pytest.fixture(scope="module", params=RECORDS)
-def record(request: pytest.FixtureRequest) -> Iterator[Build]:
-    from pipeline.pipeline import prepare
-
-    doc, ctx = prepare(ROOT / "sources" / request.param)
-    b = build(doc, paper=ctx.settings.paper, long_notes=ctx.settings.long_notes)
-    yield replace(b, ctx=ctx)
-
-
-def test_records_have_every_block_and_every_note_on_its_page(record: Build) -> None:
-    test_every_body_block_is_printed_in_order(record)
-    test_every_note_is_on_its_calls_page(record)
-    test_outline_is_title_then_sessions(record)
-    test_running_heads_title_on_verso_session_on_recto(record)
-    assert_page_starts_match_pdf(record)

@@ -181,10 +181,11 @@ def test_a_bare_record_gets_subject_and_keywords_from_its_own_text(write_source)
 
 
 @pytest.mark.skipif(shutil.which("ebook-meta") is None, reason="calibre is not installed")
-def test_calibre_reads_title_author_dates_and_identifier(tmp_path: Path) -> None:
-    doc, ctx = prepare(PANAMA)
+def test_calibre_reads_title_author_dates_and_identifier(tmp_path: Path, bundled_builds) -> None:  # type: ignore[no-untyped-def]
+    built = bundled_builds.get(PANAMA)
+    doc = built.doc
     path = tmp_path / "panama.pdf"
-    path.write_bytes(write_pdf(doc, ctx))
+    path.write_bytes(built.pdf)
     shown = subprocess.run(
         ["ebook-meta", str(path)], capture_output=True, text=True, check=True
     ).stdout
