@@ -1,7 +1,7 @@
 """The audit tests' shared builds: each bundled record prepared and built once per test session.
 
 A bundled record's PDF takes seconds to lay out; the audit's test files all read the same
-three records, so they take them from `bundled(folder)` instead of building their own. The
+three records, so they take them from `built_once(folder)` instead of building their own. The
 files are those `python -m pipeline build` writes (`build_one`), so the tests audit what
 `make audit` audits. Tests that break an edition rebuild it themselves from `final` and `ctx`.
 """
@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import pytest
 
 from pipeline.build import build_one
 from pipeline.context import Context
@@ -43,15 +41,9 @@ class Built:
 
 
 @cache
-def bundled(folder: Path) -> Built:
+def built_once(folder: Path) -> Built:
     """`folder` prepared and built once for the whole session."""
     read, ctx = prepare(folder, typography=False)
     final, _ = prepare(folder)
     files = dict(build_one(read_inputs(folder), ("pdf", "epub")).files)
     return Built(read, final, ctx, read_source(ctx.source, encoding=ctx.settings.encoding), files)
-
-
-@pytest.fixture(scope="session")
-def built_record():
-    """`bundled` as a fixture, for tests that prefer one."""
-    return bundled

@@ -30,12 +30,12 @@ from pipeline.errors import PipelineError
 from pipeline.model import Document, Paragraph, Subheading, Text, Turn, block_text, body_blocks
 from pipeline.writers.pdf import write_pdf
 from tests.conftest import DOCUMENTS, RECORD_1973
-from tests.editorial.conftest import Built, bundled
+from tests.editorial.conftest import Built, built_once
 
 
 def build(folder: Path) -> Built:
     """Each document is prepared and built once for the whole session (conftest.py)."""
-    return bundled(folder)
+    return built_once(folder)
 
 
 def pdf_report(b: Built, pdf: bytes | None = None) -> AuditReport:

@@ -27,20 +27,20 @@ from pipeline.editorial.audit.words import Word
 from pipeline.model import Document, Turn
 from pipeline.writers import pdf as pdf_writer
 from tests.conftest import RECORD_1973
-from tests.editorial.conftest import bundled
+from tests.editorial.conftest import built_once
 
 
 def record() -> tuple[Document, object]:
-    built = bundled(RECORD_1973)
+    built = built_once(RECORD_1973)
     return built.final, built.ctx
 
 
 def record_epub() -> bytes:
-    return bundled(RECORD_1973).epub
+    return built_once(RECORD_1973).epub
 
 
 def record_pdf() -> bytes:
-    return bundled(RECORD_1973).pdf
+    return built_once(RECORD_1973).pdf
 
 
 def with_label(doc: Document, old: str, new: str, which: int = 3) -> tuple[Document, Turn]:

@@ -25,13 +25,13 @@ from pipeline.editorial.audit.report import AuditReport, Tally
 from pipeline.model import Document
 from pipeline.writers import pdf as pdf_writer
 from tests.conftest import SOURCES
-from tests.editorial.conftest import bundled
+from tests.editorial.conftest import built_once
 
 POLISH = SOURCES / "1974-10-08-us-polish-talks"
 
 
 def polish() -> tuple[Document, object, bytes]:
-    b = bundled(POLISH)
+    b = built_once(POLISH)
     return b.final, b.ctx, b.pdf
 
 

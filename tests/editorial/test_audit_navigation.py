@@ -19,7 +19,7 @@ from pipeline.editorial.audit import audit_print, compare_epub
 from pipeline.editorial.audit.report import AuditReport
 from pipeline.model import Document
 from tests.conftest import SOURCES
-from tests.editorial.conftest import bundled
+from tests.editorial.conftest import built_once
 
 POLISH = SOURCES / "1974-10-08-us-polish-talks"  # two chapters, seven pages
 PANAMA = SOURCES / "1974-04-23-us-panama-memcon"  # subheadings in its contents
@@ -34,7 +34,7 @@ class Built:
 
 @cache
 def built(folder) -> Built:
-    b = bundled(folder)
+    b = built_once(folder)
     return Built(b.final, b.epub, audit_print(b.final, b.pdf).openings)
 
 

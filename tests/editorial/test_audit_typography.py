@@ -14,7 +14,7 @@ from pipeline.editorial.audit.typography import typeset
 from pipeline.model import Paragraph, Text, Turn, body_blocks
 from pipeline.rules.typography import TYPOGRAPHY_RULES
 from tests.conftest import RECORD_1973
-from tests.editorial.conftest import bundled
+from tests.editorial.conftest import built_once
 
 NBSP = "\u00a0"
 
@@ -84,7 +84,7 @@ def test_the_audit_applies_the_rules_in_their_order():
 
 @pytest.fixture(scope="module")
 def record():
-    b = bundled(RECORD_1973)
+    b = built_once(RECORD_1973)
     return b.read, b.final, b.source_text
 
 
