@@ -120,6 +120,14 @@ NON_WORD_SURE = 2.0
 """A non-word's best reading is proposed only when it beats the next by this much (7 times);
 otherwise the readings are listed and no entry is written."""
 
+SHORT_NON_WORD = 3
+NON_WORD_SURE_SHORT = 4.0
+"""A non-word this short ("fro", "ion", "wha") is one slip from many words, and a bigram or
+two rarely settles which: its best reading must beat the next by this much (55 times)."""
+
+CLITICS = ("'s", "n't", "'re", "'ve", "'ll", "'d", "'m")
+"""Endings a misspelt word keeps as written: the slip is in the stem ("dkn't" is "don't")."""
+
 REAL_WORD_SURE = 2.0
 """Likewise for a real word with two likely replacements."""
 
@@ -142,6 +150,9 @@ LONG_NAME = 8
 COMPOUND_PART = 4
 COMPOUND_MIN_COUNT = 1_000_000
 """A closed compound joins two words this long and this common (`_closed_compound`)."""
+
+ATTESTED_VETO = True
+"""A real word whose pairs with both neighbours are listed is never proposed for another."""
 
 NAME_USES_OVER_SLIP = 2
 """A name misspelt is used this many times more often, correctly, than the misspelling."""
@@ -499,8 +510,9 @@ def _non_word(
             f" {vocabulary.uses.get(name, 0)} times",
         )  # fmt: skip
     left, right = _neighbours(vocabulary, tokens, i)
-    # "wha’s": the slip is in the stem; the ending stays as written.
-    stem, ending = (word[:-2], token.text[-2:]) if word.endswith("'s") else (word, "")
+    # "wha’s", "dkn’t": the slip is in the stem; the ending stays as written.
+    ending = next((e for e in CLITICS if word.endswith(e) and len(word) > len(e)), "")
+    stem, ending = word[: len(word) - len(ending)], token.text[len(word) - len(ending) :]
     ranked = _rank(vocabulary, _near_words(stem), left, right)
     if ending:
         ranked = [_Ranked(r.score, r.word + ending, r.cost) for r in ranked]
@@ -516,7 +528,8 @@ def _non_word(
         return _Finding(token.start, token.end, NON_WORD, token.text, None, "dictionary",
                         f"{why}; no word is close")  # fmt: skip
     best = ranked[0]
-    rivals = [r for r in ranked[1:] if best.score - r.score < NON_WORD_SURE]
+    sure = NON_WORD_SURE_SHORT if len(stem) <= SHORT_NON_WORD else NON_WORD_SURE
+    rivals = [r for r in ranked[1:] if best.score - r.score < sure]
     if rivals and _in_compound(text, token):
         return None  # a piece of "vis-a-vis" with no sure reading: foreign or coined
     if rivals:
@@ -617,6 +630,8 @@ def _real_word(
     right = None if right in COORDINATORS else right
     if left is None and right is None:
         return None
+    if ATTESTED_VETO and _attested(lexicon, word, left, right):
+        return None  # every pair the word makes is a common one: nothing is broken here
     here = _fit(vocabulary, word, left, right, here=True)
     scored = []
     for other, relation in _real_word_candidates(word):
@@ -625,25 +640,27 @@ def _real_word(
         gain = _fit(vocabulary, other, left, right) - here
         confused = relation is CONFUSION_RULE  # a confusion is its own channel
         relation = _grammar_rule(lexicon, word, other, left, right) or relation
-        need = relation.margin
-        if not confused:
-            need += SLIP_WEIGHT * slip_cost(word, other)
+        slip = 0.0 if confused else SLIP_WEIGHT * slip_cost(word, other)
+        need = relation.margin + slip
         if (left is None or right is None) and relation.margin > UNLIKELY_PAIR_RULE.margin:
             # Half the evidence, more room for doubt; but a word next to the title it would
             # complete, or in a broken pair, needs no more.
             need += 0.0 if title_like else ONE_SIDED_MARGIN
-        scored.append((gain - need, gain, other, relation))
+        scored.append((gain - need, gain, other, relation, gain - slip))
     scored.sort(key=lambda s: (-s[0], s[2]))
     if not scored or scored[0][0] <= 0:
         return None
-    excess, gain, other, relation = scored[0]
+    excess, gain, other, relation, likely = scored[0]
     phrase = " ".join(w for w in (left, other, right) if w)
     written = " ".join(w for w in (left, word, right) if w)
     why = (
         f"{relation.why}: {phrase!r} is about {_times(gain)} times likelier than {written!r}"
         " in Google Books word pairs"
     )
+    # A rival is any word about as likely, its fit less the cost of its slip, whether or not
+    # its own rule's margin is met: then the reading is not sure.
     rivals = [s for s in scored[1:] if s[0] > 0 and excess - s[0] < REAL_WORD_SURE]
+    rivals += [s for s in scored[1:] if s[0] <= 0 and likely - s[4] < REAL_WORD_SURE]
     if rivals:
         alternatives = tuple(_match_case(token.text, s[2]) for s in [scored[0], *rivals][:3])
         return _Finding(token.start, token.end, REAL_WORD, token.text, None, relation.name,
@@ -651,6 +668,13 @@ def _real_word(
                         alternatives)  # fmt: skip
     return _Finding(token.start, token.end, REAL_WORD, token.text, _match_case(token.text, other),
                     relation.name, why)  # fmt: skip
+
+
+def _attested(lexicon: Lexicon, word: str, left: str | None, right: str | None) -> bool:
+    """Whether every pair `word` makes with its neighbours is listed, and not far rarer than
+    chance: a slip breaks at least one of them ("wood not", "these of")."""
+    pairs = [(a, b) for a, b in ((left, word), (word, right)) if a is not None and b is not None]
+    return all(pair in lexicon.bigrams and not _unlikely(lexicon, *pair) for pair in pairs)
 
 
 def _completes_title(
@@ -778,21 +802,73 @@ def _occurrences(text: str, find: str) -> int:
     return count
 
 
+UNITS = re.compile(r"\[bookmark:[^\[\]\n]*\](?:\s*\[\d+\])?|\[[^\[\]\n]*\]", re.IGNORECASE)
+"""Stretches an entry takes whole or leaves alone: note calls and editorial brackets, as the
+errata stage reads them (it refuses a `find` that cuts into a bracket)."""
+
+PUNCTUATION_RUN = re.compile(r"[^\w\s]+")
+
+
+def _units(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in UNITS.finditer(text, lo, hi)]
+
+
+def _snap(edge: int, units: list[tuple[int, int]], *, left: bool) -> int:
+    """`edge` moved out of any unit it falls inside: a left edge to the unit's start, a right
+    edge to its end."""
+    for a, b in units:
+        if a < edge < b:
+            return a if left else b
+    return edge
+
+
+def _edges(
+    text: str, tokens: tuple[Token, ...], start: int, end: int, lo: int, hi: int
+) -> tuple[list[int], list[int]]:
+    """Where a `find` around `start:end` may begin (nearest first) and end: at a word's edge,
+    or past the punctuation beside it ("here." is unique where "here" is not), never inside a
+    bracket or note call, and within `lo:hi`."""
+    units = _units(text, lo, hi)
+    lefts: set[int] = {lo}
+    rights: set[int] = {hi}
+    for t in tokens:
+        if lo <= t.start and t.end <= start:
+            lefts.add(t.start)
+            run = PUNCTUATION_RUN.search(text[lo : t.start][::-1])
+            if run and run.start() == 0:
+                lefts.add(t.start - run.end())
+        elif t.start >= end and t.end <= hi:
+            rights.add(t.end)
+            run = PUNCTUATION_RUN.match(text, t.end, hi)
+            if run:
+                rights.add(run.end())
+    run = PUNCTUATION_RUN.match(text, end, hi)
+    if run:
+        rights.add(run.end())
+    lefts = {_snap(e, units, left=True) for e in lefts}
+    rights = {_snap(e, units, left=False) for e in rights}
+    before = sorted((e for e in lefts if lo <= e < start), reverse=True)
+    after = sorted(e for e in rights if end < e <= hi)
+    return before, after
+
+
 def _context(
     text: str, tokens: tuple[Token, ...], start: int, end: int, lo: int, hi: int
 ) -> tuple[int, int] | None:
-    """The smallest stretch of whole words around `start:end`, inside `lo:hi` and its line, that
-    occurs once in `text`: the `find` of an entry that changes nothing but the slip. None when
-    no such stretch exists."""
+    """The smallest stretch around `start:end`, inside `lo:hi` and its line, that occurs once
+    in `text`: the `find` of an entry that changes nothing but the slip. None when no such
+    stretch exists (the line, or all of it that may be used, occurs elsewhere too)."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end == -1 else line_end
     lo, hi = max(lo, line_start), min(hi, line_end)
-    before = [t.start for t in tokens if lo <= t.start and t.end <= start][::-1]
-    after = [t.end for t in tokens if t.start >= end and t.end <= hi]
+    # Edges are trimmed of spaces: a `find` that begins or ends in a space pastes badly.
+    before, after = _edges(text, tokens, start, end, lo, hi)
+    before = [e for e in before if not text[e : e + 1].isspace()]
+    after = [e for e in after if not text[e - 1 : e].isspace()]
     left, right, b, a = start, end, 0, 0
     while True:
-        if _occurrences(text, text[left:right]) == 1:
+        if _occurrences(text, text[left:right]) == 1 and _whole(text, left, right, lo, hi):
             return left, right
         # Grow the shorter side first, so that the slip stays near the middle.
         if b < len(before) and (start - left <= right - end or a >= len(after)):
@@ -801,6 +877,12 @@ def _context(
             right, a = after[a], a + 1
         else:
             return None
+
+
+def _whole(text: str, left: int, right: int, lo: int, hi: int) -> bool:
+    """Whether `left:right` cuts no bracket or note call."""
+    units = _units(text, lo, hi)
+    return _snap(left, units, left=True) == left and _snap(right, units, left=False) == right
 
 
 # --- the public interface ------------------------------------------------------------------------
@@ -836,7 +918,10 @@ def suggest(
             findings.append(finding)
             corrected[i] = (finding.proposal or "").lower()
     for i, token in enumerate(tokens):
-        judged = token.is_word and token.checked and i not in corrected and i not in doubled
+        # A word beside a doubled one is not judged: its neighbour is a slip, so what the
+        # pair says about it is no evidence, and a merged entry would change a right word.
+        beside_doubled = {i - 1, i, i + 1} & doubled
+        judged = token.is_word and token.checked and i not in corrected and not beside_doubled
         finding = _real_word(vocabulary, tokens, i, corrected) if judged else None
         if finding and vocabulary.known(token.lower):
             findings.append(finding)

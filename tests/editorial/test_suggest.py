@@ -310,3 +310,40 @@ def test_tables_are_well_formed() -> None:
     for rule in CONTEXT_RULES:
         assert rule.why.strip() and rule.margin >= 0
     assert all(ok.why.strip() for ok in DOUBLED_OK)
+
+
+def test_a_word_whose_pairs_are_both_common_is_left_alone() -> None:
+    # "to bed" is a listed pair: nothing is broken, however much likelier "to be" is.
+    assert suggest("I had to go to bed, and sleep.\n") == ()
+
+
+def test_a_contraction_keeps_its_ending() -> None:
+    (found,) = suggest("I dkn’t know what he meant.\n")
+    assert (found.suspect, found.proposal) == ("dkn’t", "don’t")
+
+
+def test_a_short_non_word_needs_a_clear_winner() -> None:
+    # "wha" is one slip from "who" and "what", and "he wha said" does not settle it.
+    (found,) = suggest("Then he wha said it.\n")
+    assert (found.proposal, found.alternatives) == (None, ("who", "what"))
+
+
+def test_a_word_beside_a_doubled_word_is_not_judged() -> None:
+    # The doubled word is the slip; its neighbour is not changed by the entry.
+    (found,) = suggest("We appreciated appreciated what you said.\n")
+    assert (found.kind, found.replacement) == (DOUBLED_WORD, "appreciated")
+
+
+def test_slip_cost_counts_two_slips_as_two() -> None:
+    # A word one letter longer is one dropped letter only if the rest agrees: "complidate" is
+    # a key struck for "c" from "complicate", two slips from "complicated".
+    from pipeline.editorial.confusion import DROPPED_LETTER, TWO_SLIPS, slip_cost
+
+    assert slip_cost("complidate", "complicated") == TWO_SLIPS.cost
+    assert slip_cost("europen", "european") == DROPPED_LETTER.cost
+    assert slip_cost("theer", "the") == TWO_SLIPS.cost
+
+
+def test_a_non_word_takes_the_reading_one_slip_away() -> None:
+    (found,) = suggest("A war would complidate our relations.\n")
+    assert found.proposal == "complicate"
