@@ -34,7 +34,13 @@ from pipeline.limits import check_fixes, check_text
 from pipeline.metadata import EditionFile, merge_meta, parse_edition
 from pipeline.model import Document
 from pipeline.stages.clean import clean
-from pipeline.stages.errata import Errata, apply_errata, check_release, parse_errata_file
+from pipeline.stages.errata import (
+    Errata,
+    apply_errata,
+    check_release,
+    check_source_hash,
+    parse_errata_file,
+)
 from pipeline.stages.language import choose_language
 from pipeline.stages.locate import attach_corrections, locate_corrections
 from pipeline.stages.numbering import number_paragraphs
@@ -92,6 +98,8 @@ def prepare_inputs(
     check_fixes(errata.fixes, errata_path, ctx.settings.limits)
     if release:
         check_release(errata.fixes, errata_path)
+    source_sha256 = hashlib.sha256(inputs.source.data).hexdigest()
+    check_source_hash(errata, source_sha256, errata_path, release=release)
     text, corrections = apply_errata(
         text, errata.fixes, errata_path=errata_path, source_path=ctx.source
     )
@@ -101,7 +109,7 @@ def prepare_inputs(
         meta=merge_meta(doc.meta, _edition(inputs).meta, ctx.id),
         corrections=corrections,
         regularisation_classes=errata.classes,
-        source_sha256=hashlib.sha256(inputs.source.data).hexdigest(),
+        source_sha256=source_sha256,
     )
     doc = choose_language(doc)  # after edition.toml: its full tag wins over the inference
     doc = number_paragraphs(attach_corrections(doc))

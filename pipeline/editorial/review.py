@@ -10,6 +10,7 @@ prints, and does nothing else.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -103,5 +104,9 @@ def suggest_for(path: Path, *, as_json: bool = False) -> int:
     if as_json:
         print(json.dumps(to_json(found, taken=inputs.taken_ids), ensure_ascii=False, indent=2))
     else:
+        # The listing is an errata file: it records the source it was made from (issue 14 §4).
+        print(
+            f'source_sha256 = "{hashlib.sha256(resolve(path).source.read_bytes()).hexdigest()}"\n'
+        )
         print(format_text(found, taken=inputs.taken_ids), end="")
     return 0

@@ -1,6 +1,9 @@
 """Turn the source text and its errata list into the edited text, with each intervention marked.
 
-`sources/<id>/errata.toml` holds an optional `[classes]` table and an array of `[[fix]]` tables:
+`sources/<id>/errata.toml` holds the SHA-256 of the source the entries were written against,
+an optional `[classes]` table and an array of `[[fix]]` tables:
+
+    source_sha256 = "9f2c…"                         # of source.txt as received (64 hex digits)
 
     [classes]                                       # declared classes of silent regularisation
     names = "Spellings of personal names are made consistent."
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -46,6 +50,8 @@ from pipeline.model import Correction
 from pipeline.stages.clean import CLEAN_RULES
 from pipeline.stages.read import character_name, xml_unfit
 from pipeline.stages.tokens import INTERVENTION_CLOSE, RESERVED, RESERVED_RANGE, intervention_open
+
+LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +112,15 @@ class Fix:
 
 @dataclass(frozen=True, slots=True)
 class Errata:
-    """A parsed errata file: its declared regularisation classes and its entries."""
+    """A parsed errata file: its declared regularisation classes and its entries, and the
+    SHA-256 of the source they were written against ("" when the file does not say)."""
 
     classes: tuple[tuple[str, str], ...] = ()
     fixes: tuple[Fix, ...] = ()
+    source_sha256: str = ""
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _check_entry(entry: dict[str, Any], label: str, path: Path | str, line: int | None) -> str:
@@ -260,13 +271,14 @@ def parse_errata_file(text: str, path: Path | str = "errata.toml") -> Errata:
     """Read and check an errata file's text; every problem names the file and the entry's line."""
     data = parse_toml(text, path)
     header_lines = [i + 1 for i, ln in enumerate(text.split("\n")) if _FIX_HEADER.match(ln)]
-    unknown = sorted(set(data) - {"fix", "classes"})
+    unknown = sorted(set(data) - {"fix", "classes", "source_sha256"})
     if unknown:
         raise PipelineError(
-            f"unknown top-level key {unknown[0]!r}: an errata file holds a [classes] table and"
-            " [[fix]] tables",
+            f"unknown top-level key {unknown[0]!r}: an errata file holds source_sha256, a"
+            " [classes] table and [[fix]] tables",
             path,
         )
+    source_sha256 = _source_sha256(data, path, text)
     classes = _classes(data, path, text)
     entries = data.get("fix", [])
     if not isinstance(entries, list):
@@ -312,7 +324,26 @@ def parse_errata_file(text: str, path: Path | str = "errata.toml") -> Errata:
         )
         _check_values(fix, label, classes, path)
         fixes.append(fix)
-    return Errata(classes=tuple(classes.items()), fixes=tuple(fixes))
+    return Errata(classes=tuple(classes.items()), fixes=tuple(fixes), source_sha256=source_sha256)
+
+
+def _source_sha256(data: dict[str, Any], path: Path | str, text: str) -> str:
+    """The recorded hash, lower case; the audit compares it with source.txt (issue 14 §4)."""
+    if "source_sha256" not in data:
+        return ""
+    value = data["source_sha256"]
+    line = next(
+        (i + 1 for i, ln in enumerate(text.split("\n")) if ln.lstrip().startswith("source_sha256")),
+        None,
+    )
+    if not isinstance(value, str) or not _SHA256.fullmatch(value.strip().lower()):
+        raise PipelineError(
+            "source_sha256 must be the 64 hexadecimal digits of the SHA-256 of source.txt"
+            f" (got {value!r}; `sha256sum source.txt` prints it)",
+            path,
+            line,
+        )
+    return value.strip().lower()
 
 
 def parse_errata(text: str, path: Path | str = "errata.toml") -> tuple[Fix, ...]:
@@ -343,6 +374,24 @@ def check_release(fixes: tuple[Fix, ...], path: Path | str) -> None:
                 path,
                 fix.line or None,
             )
+
+
+def check_source_hash(
+    errata: Errata, source_sha256: str, path: Path | str, *, release: bool = False
+) -> None:
+    """Errata written against another source: the entries' `find` may still match, but what
+    they were decided on is gone. A build warns (the editor may be mid-way through updating the
+    entries), a release build refuses, and the audit fails (issue 14 §4)."""
+    if not errata.source_sha256 or errata.source_sha256 == source_sha256:
+        return
+    message = (
+        f"source.txt has changed since the errata were written: its SHA-256 is {source_sha256},"
+        f" errata.toml records {errata.source_sha256}; review every entry against the new"
+        " source, then record its hash in source_sha256"
+    )
+    if release:
+        raise PipelineError(message, path)
+    LOGGER.warning("%s: %s", path, message)
 
 
 # --- where in the text an entry's words are ----------------------------------------------------

@@ -1,6 +1,7 @@
 """Turn a Document's record of changes into the machine-readable files beside its editions.
 
-    errata.json, errata.csv   every applied correction: the errata file's id, where it falls
+    errata.json, errata.csv   every applied correction (errata.json: with the SHA-256 of the
+                              source it was built from): the errata file's id, where it falls
                               (source line and column; session, paragraph, print page), the
                               source reading, the edition's reading, the reason and the note
     normalisation.json        every typography rule: what it is for, how often it fired, and a
@@ -57,6 +58,9 @@ def errata_json(doc: Document, pages: Mapping[str, int]) -> bytes:
     data = {
         "document": doc.meta.id,
         "source": "source.txt",
+        # The source as received, so that the audit can tell the editions were built from
+        # the text the errata were written against (issue 14 §4).
+        "source_sha256": doc.source_sha256,
         "errata": "errata.toml",
         "corrections": errata_rows(doc, pages),
     }

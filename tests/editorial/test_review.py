@@ -1,5 +1,6 @@
 """`python -m pipeline suggest`: the typo finder run on document folders and bare files."""
 
+import hashlib
 import json
 import tomllib
 
@@ -10,7 +11,8 @@ from tests.conftest import RECORD_1973, export
 
 def test_errata_already_written_are_not_proposed_again(capsys):
     assert main(["suggest", str(RECORD_1973)]) == 0
-    assert capsys.readouterr().out == "# no suggestions\n"
+    sha256 = hashlib.sha256((RECORD_1973 / "source.txt").read_bytes()).hexdigest()
+    assert capsys.readouterr().out == f'source_sha256 = "{sha256}"\n\n# no suggestions\n'
 
 
 def test_an_entry_of_any_kind_decides_its_place(capsys, write_source, tmp_path):
