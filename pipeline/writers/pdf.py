@@ -46,8 +46,10 @@ from weasyprint.text.fonts import FontConfiguration
 from pipeline.context import PAPER_SIZES, STYLES_DIR, TEMPLATES_DIR, Context
 from pipeline.errors import PipelineError
 from pipeline.model import (
+    Correction,
     Document,
     Inlines,
+    Intervention,
     Note,
     NoteRef,
     inline_text,
@@ -62,7 +64,16 @@ from pipeline.writers.editorial import (
     shown_reading,
 )
 from pipeline.writers.fetcher import StylesFetcher
-from pipeline.writers.html import Marks, NoteCall, no_number, render_block, render_inlines
+from pipeline.writers.html import (
+    InterventionView,
+    Marks,
+    NoteCall,
+    editors_marks,
+    no_number,
+    plain_intervention,
+    render_block,
+    render_inlines,
+)
 from pipeline.writers.hyphenation import WordMarks
 from pipeline.writers.shared import (
     content_date,
@@ -75,6 +86,7 @@ from pipeline.writers.shared import (
     print_identifier,
     session_label,
     spelled_date,
+    words_anchor,
 )
 from pipeline.writers.xmp import finish_pdf, pdf_metadata
 
@@ -295,7 +307,31 @@ def _label_marks(label: str) -> Markup:
     return Markup("").join(parts)
 
 
-def _note_calls(doc: Document, lang: str, endnotes: frozenset[int], marks: Marks) -> NoteCall:
+def anchored_interventions(id_prefix: str, anchored: set[str]) -> InterventionView:
+    """How the print edition prints an intervention: the editors' marks, inside a span whose
+    id is its entry's `words_anchor` (the first time the entry's words are printed; the
+    entries so anchored are added to `anchored`, so the editorial note points only at
+    anchors that exist)."""
+
+    def view(node: Intervention, words: Markup) -> Markup:
+        marked = editors_marks(node, words)
+        if not node.correction or node.correction in anchored:
+            return marked
+        anchored.add(node.correction)
+        return Markup('<span id="{}">{}</span>').format(
+            words_anchor(node.correction, id_prefix), marked
+        )
+
+    return view
+
+
+def _note_calls(
+    doc: Document,
+    lang: str,
+    endnotes: frozenset[int],
+    marks: Marks,
+    view: InterventionView = plain_intervention,
+) -> NoteCall:
     """How a note call prints: the whole note floated to the page foot, or a link to an endnote."""
     notes = {note.number: note for note in doc.notes}
     placed: set[int] = set()
@@ -305,7 +341,7 @@ def _note_calls(doc: Document, lang: str, endnotes: frozenset[int], marks: Marks
         return f"{base} after-call" if number in after_calls else base
 
     def note_body(note: Note) -> Markup:
-        paragraphs = [render_inlines(p, plain_call, marks=marks) for p in note.paragraphs]
+        paragraphs = [render_inlines(p, plain_call, view, marks) for p in note.paragraphs]
         # A float:footnote box takes block children: later paragraphs start a new line.
         rest = Markup("").join(
             Markup('<span class="note-paragraph">{}</span>').format(p) for p in paragraphs[1:]
@@ -336,8 +372,14 @@ def _note_calls(doc: Document, lang: str, endnotes: frozenset[int], marks: Marks
     return call
 
 
-def _heading_markup(content: Inlines, label: str, call: NoteCall, marks: Marks) -> Markup:
-    markup = render_inlines(content, call, marks=marks)
+def _heading_markup(
+    content: Inlines,
+    label: str,
+    call: NoteCall,
+    marks: Marks,
+    view: InterventionView = plain_intervention,
+) -> Markup:
+    markup = render_inlines(content, call, view, marks)
     if label != " ".join(inline_text(content).split()):
         # Hours restored by session_label: keep the heading's own note calls after them.
         calls = Markup("").join(call(n) for n in note_refs(content))
@@ -356,8 +398,21 @@ def _title_markup(
     return Markup("<br>").join(escape(line) for line in lines) + calls
 
 
+def _page_target(
+    c: Correction, known_ids: frozenset[str], id_prefix: str, anchored: frozenset[str]
+) -> str:
+    """Where the page column points: the entry's words when they are printed, else its block
+    (a label, a title the metadata replaces), else nowhere (the column stays blank)."""
+    if c.id in anchored:
+        return words_anchor(c.id, id_prefix)
+    return c.block_id if c.block_id in known_ids else ""
+
+
 def _editorial_note(
-    doc: Document, known_ids: frozenset[str], id_prefix: str = ""
+    doc: Document,
+    known_ids: frozenset[str],
+    id_prefix: str = "",
+    anchored: frozenset[str] = frozenset(),
 ) -> dict[str, object]:
     """The editorial note's values: the shared policy and apparatus (writers/editorial.py), one
     list per kind of intervention, each entry laid out as a scholarly apparatus gives it: its
@@ -373,7 +428,7 @@ def _editorial_note(
                 {
                     "id": f"{id_prefix}correction-{c.id}",
                     "place": correction_place(doc, c),
-                    "target": c.block_id if c.block_id in known_ids else "",
+                    "target": _page_target(c, known_ids, id_prefix, anchored),
                     "edition": shown_reading(c),
                     "source": c.source_reading,
                     "reason": c.reason,
@@ -473,24 +528,26 @@ def document_values(
         label=_label_marks,
         number=no_number if layout.numbers is None else margin_number(layout.numbers),
     )
-    call = _note_calls(doc, lang, layout.endnotes, marks)
+    anchored: set[str] = set()
+    view = anchored_interventions(id_prefix, anchored)
+    call = _note_calls(doc, lang, layout.endnotes, marks, view)
     title = edition_title(doc)
     # Rendering order is reading order: the title block's notes come before the record's.
     title_html = _title_markup(doc, title, call, text_width_mm)
     dateline_html = (
-        render_inlines(doc.header.dateline, call, marks=marks) if doc.header.dateline else ""
+        render_inlines(doc.header.dateline, call, view, marks) if doc.header.dateline else ""
     )
-    header_blocks = [render_block(block, call, marks=marks) for block in doc.header.blocks]
+    header_blocks = [render_block(block, call, view, marks) for block in doc.header.blocks]
     sessions = []
     for session in doc.sessions:
         label = session_label(session)
-        heading_html = _heading_markup(session.heading, label, call, marks) if label else ""
+        heading_html = _heading_markup(session.heading, label, call, marks, view) if label else ""
         sessions.append(
             {
                 "id": session.id,
                 "label": label,
                 "heading_html": heading_html,
-                "blocks": [render_block(block, call, marks=marks) for block in session.blocks],
+                "blocks": [render_block(block, call, view, marks) for block in session.blocks],
             }
         )
     endnote_items = [
@@ -499,7 +556,7 @@ def document_values(
             "call_id": note_call_id(note),
             "number": note.number,
             "paragraphs": [
-                render_inlines(p, lambda n: Markup("<sup>{}</sup>").format(n), marks=marks)
+                render_inlines(p, lambda n: Markup("<sup>{}</sup>").format(n), view, marks)
                 for p in note.paragraphs
             ],
         }
@@ -516,7 +573,7 @@ def document_values(
         "header_blocks": header_blocks,
         "sessions": sessions,
         "endnotes": endnote_items,
-        "editorial": _editorial_note(doc, known_ids, id_prefix),
+        "editorial": _editorial_note(doc, known_ids, id_prefix, frozenset(anchored)),
         "colophon": _colophon(doc, ctx.settings.paper),
         "numbered": layout.numbers is not None,
     }

@@ -18,6 +18,7 @@ import json
 from collections.abc import Mapping
 
 from pipeline.model import Document
+from pipeline.writers.shared import words_anchor
 
 ERRATA_COLUMNS = (
     "id",
@@ -35,7 +36,9 @@ ERRATA_COLUMNS = (
 
 
 def errata_rows(doc: Document, pages: Mapping[str, int]) -> list[dict[str, object]]:
-    """One row per correction; `pages` maps an element id of the print edition to its page."""
+    """One row per correction; `pages` maps an element id of the print edition to its page.
+    The page is the one where the entry's words are, which may come after the page its block
+    starts on; an entry with no words printed (a label, a replaced title) has its block's."""
     return [
         {
             "id": c.id,
@@ -47,7 +50,7 @@ def errata_rows(doc: Document, pages: Mapping[str, int]) -> list[dict[str, objec
             "source_column": c.column,
             "session": c.session,
             "paragraph": c.paragraph,
-            "page": pages.get(c.block_id),
+            "page": pages.get(words_anchor(c.id), pages.get(c.block_id)),
             "block_id": c.block_id,
         }
         for c in doc.corrections

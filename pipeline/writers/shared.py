@@ -21,6 +21,7 @@ catalogue records all read them here.
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -105,6 +106,13 @@ def session_label(session: Session) -> str:
 def note_id(note: Note) -> str:
     """The HTML id of a note body (footnote or endnote): the model's id, else its number."""
     return note.id or f"note-{note.number}"
+
+
+def words_anchor(correction_id: str, id_prefix: str = "") -> str:
+    """The id of an errata entry's words in the print edition: the editorial note's page column
+    and errata.json's page point there, not at the block, whose first page may be an earlier
+    one when the block runs over a page turn (issue 14 §4)."""
+    return id_prefix + "words-" + re.sub(r"[^A-Za-z0-9_.-]", "-", correction_id)
 
 
 def note_call_id(note: Note) -> str:
