@@ -680,7 +680,8 @@ def repeat_record(folder: Path, times: int, out: Path) -> Path:
     edition = given.read_text("utf-8") if given.is_file() else ""
     # A hundred copies are a record no archive holds: it says so, as a genuinely long record
     # would (limits.py), with room to spare under the limit's ceiling.
-    edition += f"\n[limits]\nrecord_characters = {len(text) + 1000}\n"
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    edition += f"\n[limits]\nrecord_characters = {len(text) + 1000}\ntext_lines = {lines + 100}\n"
     (target / "edition.toml").write_text(edition, "utf-8")
     repeated, _ = prepare_inputs(read_inputs(target), typography=False)
     if len(repeated.sessions) != times * len(doc.sessions) or len(repeated.notes) != len(order):

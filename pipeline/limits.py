@@ -82,6 +82,15 @@ LIMITS: tuple[Limit, ...] = (
         "running head, so a title of 100,000 characters held the print layout for minutes",
     ),
     Limit(
+        "text_lines",
+        10_000,
+        100_000,
+        "lines holding text",
+        "the family's longest record has 217 lines holding text (paragraphs, headings, notes); "
+        "each is a block of the print layout, and 20,000 one-line paragraphs, far under the "
+        "record's size limit, kept the layout busy for minutes (issue 13 §6)",
+    ),
+    Limit(
         "notes",
         1_000,
         10_000,
@@ -119,6 +128,7 @@ class Limits:
     paragraph_characters: int = BY_NAME["paragraph_characters"].default
     word_characters: int = BY_NAME["word_characters"].default
     title_characters: int = BY_NAME["title_characters"].default
+    text_lines: int = BY_NAME["text_lines"].default
     notes: int = BY_NAME["notes"].default
     note_number: int = BY_NAME["note_number"].default
     errata_entries: int = BY_NAME["errata_entries"].default
@@ -190,8 +200,18 @@ def check_text(text: str, path: Path | str, limits: Limits = DEFAULT_LIMITS) -> 
         line = text.count("\n", 0, limits.record_characters) + 1
         _exceeds("record_characters", "the record", len(text), limits.record_characters, path, line)
     notes = 0
+    lines = 0
     titled = False
     for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():  # str.strip takes the no-break spaces of separator lines too
+            lines += 1
+            if lines > limits.text_lines:
+                raise PipelineError(
+                    f"line {lines:,} holding text is more than the limit of "
+                    f"{limits.text_lines:,} ({_advice('text_lines')})",
+                    path,
+                    number,
+                )
         if not titled and line.strip():
             # The title begins on the first line holding text (parse.py).
             titled = True

@@ -15,7 +15,7 @@
                  (true: the citation numbers in the outer margin and in the EPUB)
     [parse]      headings, speakers, not_speakers (lists), aliases (table: label → speaker)
     [limits]     record_characters, paragraph_characters, word_characters,
-                 title_characters, notes, note_number, errata_entries (whole numbers;
+                 title_characters, text_lines, notes, note_number, errata_entries (whole numbers;
                  see limits.py)
 
 Every key is optional; an unknown key or a value of the wrong type is an error naming the file

@@ -78,6 +78,20 @@ def test_the_record_and_the_number_of_notes():
         check_text(text, "r.txt", Limits(record_characters=len(text) - 1))
 
 
+def test_the_number_of_lines_holding_text():
+    """20,000 one-line paragraphs, far under the record's size limit, kept the layout busy for
+    minutes: the lines holding text are counted (separator lines of no-break spaces are not)."""
+    text = export("1 May 1970", *(f"Tanaka. Line {n}." for n in range(30)))
+    holding = [n for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+    check_text(text, "r.txt", Limits(text_lines=len(holding)))
+    with pytest.raises(PipelineError) as caught:
+        check_text(text, "r.txt", Limits(text_lines=len(holding) - 1))
+    assert caught.value.message.startswith(
+        f"line {len(holding):,} holding text is more than the limit of {len(holding) - 1:,}"
+    )
+    assert caught.value.line == holding[-1]  # the line that passes it, not the last one read
+
+
 def test_a_note_number_thousands_of_digits_long_is_never_converted():
     line = "Tanaka. Yes.[bookmark: _ftn_GoBack0][" + "1" * 100_000 + "]"
     with pytest.raises(PipelineError, match=r"note number 111111… \(100,000 digits\)"):
