@@ -1030,6 +1030,9 @@ def test_bundled_documents_keep_every_paragraph_and_note(bundled) -> None:
     )
 
 
+NOTE_HEADING = "Editorial note"  # as templates/print-document.html.j2 and the ebook head it
+
+
 @pytest.mark.skipif(not DOCUMENTS, reason="no bundled documents in sources/")
 def test_bundled_page_list_matches_the_pdf_pages(bundled_on_paper) -> None:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
@@ -1052,6 +1055,12 @@ def test_bundled_page_list_matches_the_pdf_pages(bundled_on_paper) -> None:  # t
             tails = [letters(first)[k:] for k in range(len(letters(first)))]
             first = next((t for t in tails if pdf_words.startswith(t)), letters(first))
         epub_words = (letters(first) + letters(" ".join(rest)))[:30]
+        if epub_words.startswith(letters(NOTE_HEADING)) and not pdf_words.startswith(epub_words):
+            # A page that opens inside the editorial note (its table, or the print colophon
+            # that closes it) is marked where the note begins (pagemap.BACK_MATTER_IDS): the
+            # note must have begun on this page or an earlier one.
+            assert any(letters(NOTE_HEADING) in letters(t) for t in texts[:number]), number
+            continue
         assert pdf_words.startswith(epub_words), (number, epub_words, pdf_words[:80])
 
 
