@@ -101,6 +101,7 @@ def audit_command(path: Path, out: Path | None = None) -> int:
         errata=errata,
         errata_name=errata_name,
         counts=counts,
+        numbers=ctx.settings.paragraph_numbers,
     )
     tally = Tally()
     check_reports(folder, doc_final, digest, counts, pdf.pages, tally)
@@ -115,6 +116,7 @@ def audit_command(path: Path, out: Path | None = None) -> int:
         counts=counts,
         print_pages=pdf.openings,
         print_identifier=pdf_identifier(pdf_bytes),
+        numbers=ctx.settings.paragraph_numbers,
     )
     reports = [provenance, source, pdf.report, epub, beside]
     print(f"Audit of {ctx.id}")

@@ -42,6 +42,11 @@ from pipeline.editorial.audit.book import (
 from pipeline.editorial.audit.colophon import check_colophon
 from pipeline.editorial.audit.expected import compare_words, expected_words, title_block
 from pipeline.editorial.audit.navigation import check_nav
+from pipeline.editorial.audit.numbers import (
+    check_epub_numbers,
+    expected_numbers,
+    take_epub_numbers,
+)
 from pipeline.editorial.audit.report import AuditReport, Tally
 from pipeline.editorial.audit.words import NO_BREAK_SPACES, Word, context, note_alterations
 from pipeline.model import Document, all_inlines, inline_text, interventions
@@ -99,8 +104,10 @@ def _element_words(element: etree._Element, where: str) -> list[Word]:
 
 def _record(
     book: Book, tally: Tally
-) -> tuple[list[Word], dict[int, list[Word]], list[tuple[str, list[Word]]]]:
-    """The record's words, its footnote asides by number, and asides that are no note."""
+) -> tuple[list[Word], dict[int, list[Word]], list[tuple[str, list[Word]]], list[str]]:
+    """The record's words, its footnote asides by number, asides that are no note, and the
+    paragraph numbers printed (taken out of the words: `numbers.py`)."""
+    numbers: list[str] = []
     rendered: list[Word] = []
     asides: dict[int, list[Word]] = {}
     extra: list[tuple[str, list[Word]]] = []
@@ -114,6 +121,7 @@ def _record(
             continue
         for section in sections:
             section = _copy(section)
+            numbers += take_epub_numbers(section)
             for aside in list(section.iter(f"{XHTML}aside")):
                 if "footnote" not in types(aside):
                     continue
@@ -125,7 +133,7 @@ def _record(
                 else:
                     extra.append((name, words))
             rendered.extend(_element_words(section, name))
-    return rendered, asides, extra
+    return rendered, asides, extra, numbers
 
 
 def _copy(element: etree._Element) -> etree._Element:
@@ -144,15 +152,19 @@ def compare_epub(
     counts: Mapping[str, int] | None = None,
     print_pages: Sequence[Sequence[str]] | None = None,
     print_identifier: str = "",
+    numbers: bool = False,
 ) -> AuditReport:
     """Step 2 for the ebook: the text of the EPUB's spine against the finished model, and its
     generated parts against what they must say. `print_pages`: the first words of each page
     of the print edition (index 0 is page 1), to check the page-list by; `print_identifier`:
-    the print edition's own identifier (the PDF's dc:identifier), that the page-list names."""
+    the print edition's own identifier (the PDF's dc:identifier), that the page-list names;
+    `numbers`: the edition prints paragraph numbers (`[print] paragraph_numbers`)."""
     tally = Tally()
     expected = expected_words(doc, source_text, source_name, keep_no_break=True, hours="{}")
     book = read_book(epub_bytes)
-    rendered, asides, extra_asides = _record(book, tally)
+    rendered, asides, extra_asides, found_numbers = _record(book, tally)
+    if numbers or found_numbers:
+        check_epub_numbers(found_numbers, expected_numbers(doc) if numbers else [], tally)
     _check_notes(expected.notes, asides, extra_asides, tally)
     body = title_block(expected, rendered, tally) + expected.body
     compare_words(body, rendered, "EPUB", tally)

@@ -194,8 +194,9 @@ def _check_page_start(
 
 
 def _words_after(marker: etree._Element, count: int) -> list[str]:
-    """The next words of the document after an element, footnotes left out (a note call's
-    number stays glued to its word, as a PDF's text shows it)."""
+    """The next words of the document after an element, footnotes and paragraph numbers left
+    out (a note call's number stays glued to its word, as a PDF's text shows it; the print
+    edition's margin numbers are taken out of its page openings, `numbers.py`)."""
     texts: list[str] = []
     reached = False
 
@@ -203,6 +204,7 @@ def _words_after(marker: etree._Element, count: int) -> list[str]:
         nonlocal reached
         reached = reached or node is marker
         skip = skip or "footnote" in types(node)
+        skip = skip or "paragraph-number" in (node.get("class") or "").split()
         block = local(node) in BLOCKS
         if reached and block:
             texts.append(" ")

@@ -35,6 +35,7 @@ from pipeline.editorial.audit.expected import (
     fold,
     title_block,
 )
+from pipeline.editorial.audit.numbers import expected_numbers, strip_pdf_numbers
 from pipeline.editorial.audit.pdf_text import (
     HYPHEN_BREAK,
     BoxLine,
@@ -195,14 +196,18 @@ def audit_print(
     errata: Errata | None = None,
     errata_name: str = "errata.toml",
     counts: Mapping[str, int] | None = None,
+    numbers: bool = False,
 ) -> PdfAudit:
     """Step 2 for the print edition: the PDF's text against the finished model, and its
     Editorial note against the errata. `errata` defaults to what the model records of them;
-    `counts` (each typography rule's, as step 1 found them) to the model's own."""
+    `counts` (each typography rule's, as step 1 found them) to the model's own; `numbers`: the
+    edition prints paragraph numbers in the margin (`[print] paragraph_numbers`)."""
     tally = Tally()
     expected = expected_words(doc, source_text, source_name)
     running = (doc.meta.title, *expected.labels, ENDNOTES_HEADING, NOTE_HEADING)
     pages = _strip_margins(pdf_lines(pdf_bytes), running, tally)
+    if numbers:
+        pages = strip_pdf_numbers(pages, expected_numbers(doc), tally)
     flat = [ln for page in pages for ln in page]
     endnotes = next((ln for ln in reversed(flat) if ln.text.strip() == ENDNOTES_HEADING), None)
     notes = _take_notes(flat, expected, "PDF", tally)
@@ -502,17 +507,23 @@ COLOPHON_GAP = 18.0  # points between the last line before it and its first line
 
 def split_colophon(lines: Sequence[BoxLine]) -> tuple[list[BoxLine], list[PdfLine]]:
     """(the note's lines, the colophon's): the colophon is the run of lines at the note's end,
-    on one page (it is never split), below the last gap of at least `COLOPHON_GAP`."""
+    on one page (it is never split), below the last gap of at least `COLOPHON_GAP`; or, when
+    that page has no such gap, the whole page: a colophon that does not fit below the note
+    begins the next page (print.css keeps it whole), where no gap sets it apart."""
+
+    def taken(index: int) -> tuple[list[BoxLine], list[PdfLine]]:
+        colophon = [
+            PdfLine(ln.page, number, ln.text)
+            for number, ln in enumerate(lines[index:], start=index + 1)
+        ]
+        return list(lines[:index]), colophon
+
     for index in range(len(lines) - 1, 0, -1):
         line, before = lines[index], lines[index - 1]
-        if line.page != lines[-1].page:
-            break
-        if before.page == line.page and line.top - before.bottom >= COLOPHON_GAP:
-            colophon = [
-                PdfLine(ln.page, number, ln.text)
-                for number, ln in enumerate(lines[index:], start=index + 1)
-            ]
-            return list(lines[:index]), colophon
+        if before.page != line.page:
+            return taken(index) if line.page == lines[-1].page else (list(lines), [])
+        if line.top - before.bottom >= COLOPHON_GAP:
+            return taken(index)
     return list(lines), []
 
 
