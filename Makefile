@@ -139,6 +139,7 @@ fuzz: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check pipeline tests benchmarks
 	$(PY) -m ruff format --check pipeline tests benchmarks
+	$(PY) -m mypy
 
 clean:
 	rm -rf output

@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 
-EXIT_STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal, as a shell shows
+EXIT_STATUS: dict[int, int] = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal
 
 
 def _before_main(signum: int, frame: object) -> None:

@@ -197,8 +197,8 @@ def check_text(text: str, path: Path | str, limits: Limits = DEFAULT_LIMITS) -> 
     paragraph (line) length, word length, note numbers and the number of notes. Linear in the
     text; run before anything whose cost grows faster."""
     if len(text) > limits.record_characters:
-        line = text.count("\n", 0, limits.record_characters) + 1
-        _exceeds("record_characters", "the record", len(text), limits.record_characters, path, line)
+        at = text.count("\n", 0, limits.record_characters) + 1
+        _exceeds("record_characters", "the record", len(text), limits.record_characters, path, at)
     notes = 0
     lines = 0
     titled = False

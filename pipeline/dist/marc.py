@@ -299,7 +299,8 @@ def _description(entry: Entry, edition: Manifestation) -> list[Field]:
 
 def marc_record(entry: Entry, edition: Manifestation) -> Record:
     """The MARC 21 record of one edition of `entry`."""
-    record = Record(force_utf8=True, leader=Leader("00000nam a2200000 i 4500"))
+    # pymarc 5 takes a Leader here, though its signature says str.
+    record = Record(force_utf8=True, leader=Leader("00000nam a2200000 i 4500"))  # type: ignore[arg-type]
     for field in _control_fields(entry, edition):
         record.add_ordered_field(field)
     record.add_ordered_field(*_links(entry, edition)[:1])

@@ -139,9 +139,9 @@ def load_lexicon() -> Lexicon:
     listed_mass: dict[str, int] = {}
     listed_prior: dict[str, float] = {}
     preceded_mass: dict[str, int] = {}
-    for (first, second), count in bigrams.items():
-        listed_mass[first] = listed_mass.get(first, 0) + count
-        preceded_mass[second] = preceded_mass.get(second, 0) + count
+    for (first, second), pair_count in bigrams.items():
+        listed_mass[first] = listed_mass.get(first, 0) + pair_count
+        preceded_mass[second] = preceded_mass.get(second, 0) + pair_count
         share = max(unigrams.get(second, 0), PSEUDO_COUNT) / unigram_total
         listed_prior[first] = listed_prior.get(first, 0.0) + share
     return Lexicon(

@@ -959,7 +959,7 @@ def _place(
             [nxt.start if nxt else len(text)] + [lo_ for lo_, _ in decided if lo_ >= finding.end]
         )
         touching = nxt is not None and not text[finding.end : nxt.start].strip()
-        if touching and finding.proposal is not None and nxt.proposal is not None:
+        if touching and nxt and finding.proposal is not None and nxt.proposal is not None:
             queue.insert(0, _merged(text, finding, queue.pop(0)))  # one slip region, one entry
             continue
         span = _context(text, tokens, finding.start, finding.end, lo, hi)

@@ -146,7 +146,7 @@ class PacketRound:
 
 
 def first_round(spec: PacketSpec, documents: tuple[PacketDocument, ...]) -> PacketRound:
-    numbers = frozenset() if spec.options.paragraph_numbers else None
+    numbers: frozenset[int] | None = frozenset() if spec.options.paragraph_numbers else None
     return PacketRound(tuple(LayoutRound(numbers=numbers) for _ in documents))
 
 

@@ -416,7 +416,8 @@ def _warn_if_utf8(data: bytes, text: str, codec: str, path: Path | str) -> None:
     as_utf8 = data.decode("utf-8")
     # The first letter or sign beyond ASCII (a no-break space would show nothing), in its word.
     found = re.search(r"[^\x00-\x7f\s]", as_utf8) or re.search(r"[^\x00-\x7f]", as_utf8)
-    offset = found.start()
+    # Not ASCII, so some character is beyond it.
+    offset = found.start() if found else 0
     line, _ = _line_and_column(as_utf8, offset)
     start, end = offset, offset + 1
     while start > max(0, offset - 20) and not as_utf8[start - 1].isspace():

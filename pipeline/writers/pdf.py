@@ -603,10 +603,10 @@ def anchor_pages(rendered: weasyprint.document.Document) -> dict[str, int]:
 def verso_numbers(doc: Document, pages: dict[str, int]) -> frozenset[int]:
     """The paragraph numbers of `doc` whose block begins on a left-hand (even) page."""
     return frozenset(
-        block.number
+        number
         for session in doc.sessions
         for block in session.blocks
-        if getattr(block, "number", 0) and pages.get(block.id, 1) % 2 == 0
+        if (number := getattr(block, "number", 0)) and pages.get(block.id, 1) % 2 == 0
     )
 
 

@@ -217,9 +217,9 @@ class NoteCheck:
             pattern = re.escape(rule.why) + r" \((\d+) times?\)"
             rules = "the typography rules applied to the text as read"
             self._count(text, pattern, count, f"for “{rule.why}”", rules, printed)
-        for kind, name, pattern in KIND_COUNTS:
+        for kind, name, kind_pattern in KIND_COUNTS:
             count = sum(1 for fix in self.errata.fixes if fix.kind == kind)
-            self._count(text, pattern.pattern, count, f"of {name}", self.errata_name, printed)
+            self._count(text, kind_pattern.pattern, count, f"of {name}", self.errata_name, printed)
         wanted = norm(" ".join(policy_paragraphs(self.doc)))
         # Counts are checked above against the audit's own; here the wording, numbers aside.
         if self.same(re.sub(r"\d+", "#", wanted), re.sub(r"\d+", "#", text)):
@@ -276,19 +276,19 @@ class NoteCheck:
                     f"{section.heading}: {len(section.rows)} row(s)",
                 )
         for _kind, heading, intro, entries in wanted:
-            section = by_heading.get(self.heading(heading))
-            if section is None:
+            found = by_heading.get(self.heading(heading))
+            if found is None:
                 for entry in entries:
                     self._missing(entry, printed.where)
                 continue
-            if not self.same(section.intro, intro):
+            if not self.same(found.intro, intro):
                 self._problem(
                     f"the introduction of “{heading}” reads otherwise",
-                    section.where,
+                    found.where,
                     intro,
-                    section.intro,
+                    found.intro,
                 )
-            self._rows(section, entries)
+            self._rows(found, entries)
 
     def _key(self, values: Sequence[str]) -> tuple[str, ...]:
         return tuple(norm(v) if self.exact else squash(v) for v in values)

@@ -170,21 +170,21 @@ def compare_words(
             context(rendered, j1, j2),
         )
     tolerance = calibrate(caps, pairs, nested) if caps else CaseTolerance()
-    for want, got in pairs:
-        if fold(want.text) != fold(got.text):
+    for word, shown in pairs:
+        if fold(word.text) != fold(shown.text):
             continue  # a word broken after a dash, counted above
-        count_generated(want, tally)
-        if want.text == got.text:
+        count_generated(word, tally)
+        if word.text == shown.text:
             continue
-        if tolerance.allows(want, got):
+        if tolerance.allows(word, shown):
             tally.add("all small capitals (letter case as the PDF's text map shows it)")
             continue
         tally.problem(
             f"letter case changed in the {label}",
-            want.where,
-            f"{label} {got.where}",
-            want.text,
-            got.text,
+            word.where,
+            f"{label} {shown.where}",
+            word.text,
+            shown.text,
         )
     return pairs
 

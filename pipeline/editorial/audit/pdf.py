@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipeline.editorial.audit.apparatus import (
     REGULARISED_HEADING,
@@ -233,7 +234,7 @@ def audit_print(
             f"a section headed “{NOTE_HEADING}”",
             "(none)",
         )
-    else:
+    elif back is not None:  # always, with a heading: it is the heading's place
         read = read_note(pdf_bytes, back[0], running, notes.taken)
         printed, colophon = read.note, read.colophon
         for line in read.overlaps:
@@ -270,7 +271,7 @@ def compare_pdf(
     pdf_bytes: bytes,
     source_text: str = "",
     source_name: str = "source.txt",
-    **options: object,
+    **options: Any,
 ) -> AuditReport:
     """Step 2 for the print edition (see `audit_print`), as a report."""
     return audit_print(doc, pdf_bytes, source_text, source_name, **options).report

@@ -85,8 +85,8 @@ def source_words(
             continue
         fixed = raw
         for c in sorted(fixes, key=lambda c: c.column, reverse=True):
-            at = c.column - 1
-            fixed = fixed[:at] + c.replace + fixed[at + len(c.find) :]
+            start = c.column - 1
+            fixed = fixed[:start] + c.replace + fixed[start + len(c.find) :]
         after = re.findall(r"\S+", strip_tokens(clean_line(fixed)))
         matcher = difflib.SequenceMatcher(None, [w.text for w in words], after, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -183,14 +183,14 @@ def check_typography(
     for (line, before), (_, after) in zip(read, final, strict=True):
         _check_run(joined(before), joined(after), f"{source_name}:{line}", counts, tally)
     # No rule sets labels: a label comes through unchanged, letter case included.
-    for (line, before), (_, after) in zip(read_labels, final_labels, strict=True):
-        if before != after:
+    for (line, label_before), (_, label_after) in zip(read_labels, final_labels, strict=True):
+        if label_before != label_after:
             tally.problem(
                 "a label changed between the model as read and the finished model",
                 f"{source_name}:{line}",
                 f"model, {source_name}:{line}",
-                _chars(before, 0, len(before)),
-                _chars(after, 0, len(after)),
+                _chars(label_before, 0, len(label_before)),
+                _chars(label_after, 0, len(label_after)),
             )
     return counts
 
