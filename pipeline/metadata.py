@@ -33,14 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.context import LONG_NOTE_POLICIES, PAPER_SIZES, ParseHints, Settings
-from pipeline.errors import PipelineError, parse_toml
+from pipeline.errors import PipelineError
 from pipeline.limits import LIMITS, check_title, check_value, limits_from
 from pipeline.model import Meta
-from pipeline.stages.read import character_name, encoding_problem, xml_unfit
-from pipeline.stages.tokens import RESERVED, RESERVED_RANGE
+from pipeline.stages.read import encoding_problem
+from pipeline.toml_tables import BOOL, NUMBER, TABLE, TEXT, TEXTS, checked_tables, line_of
 
-STR, LIST, TABLE, NUMBER = "text", "list of text", "table of text", "a whole number"
-BOOL = "true or false"
+STR, LIST = TEXT, TEXTS
 
 SCHEMA: dict[str, dict[str, str]] = {
     "document": {
@@ -86,32 +85,6 @@ def _is_calendar_date(value: str) -> bool:
     return True
 
 
-def _check_characters(value: Any, what: str, path: Path | str, line: int | None) -> None:
-    """Refuse a value holding a character the editions cannot hold (read.py's table) or one of
-    the pipeline's tokens: it would reach the XHTML and PDF metadata as it is, since nothing
-    cleans edition.toml."""
-    texts = [value] if isinstance(value, str) else [] if isinstance(value, int) else value
-    for text in texts:
-        for part in text if isinstance(text, tuple) else (text,):
-            if found := xml_unfit(part):
-                raise PipelineError(
-                    f"{what} holds {character_name(found.group())}, a character the editions "
-                    "cannot hold; remove it",
-                    path,
-                    line,
-                )
-            # The title, the hints and the rest meet text stages and writers that read these
-            # characters as note calls and interventions (found by the fuzzer).
-            if found := RESERVED.search(part):
-                raise PipelineError(
-                    f"{what} holds U+{ord(found.group()):04X}, one of the private-use "
-                    f"characters {RESERVED_RANGE} the pipeline reserves for its own marks; "
-                    "remove it",
-                    path,
-                    line,
-                )
-
-
 @dataclass(frozen=True, slots=True)
 class EditionFile:
     """What edition.toml says: metadata fields given (by Meta field name) and build settings."""
@@ -120,64 +93,8 @@ class EditionFile:
     settings: Settings = field(default_factory=Settings)
 
 
-def _line_of(text: str, key: str, section: str | None = None) -> int | None:
-    lines = text.split("\n")
-    start = 0
-    if section:
-        for i, line in enumerate(lines):
-            # As TOML allows a header to be written: "[ document ]  # the book".
-            if re.match(rf"""^\s*\[\s*["']?{section}["']?\s*\]\s*(?:#.*)?$""", line):
-                start = i
-                break
-    for i in range(start, len(lines)):
-        if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]):
-            return i + 1
-    return None
-
-
-def _check(value: Any, kind: str) -> Any:
-    if kind == NUMBER:
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-    if kind == BOOL:
-        return value if isinstance(value, bool) else None
-    if kind == STR:
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        return value if isinstance(value, str) else None
-    if kind == LIST:
-        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-        return tuple(value) if ok else None
-    ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
-    return tuple(value.items()) if ok else None
-
-
 def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
-    data = parse_toml(text, path)
-    values: dict[str, dict[str, Any]] = {}
-    for section, table in data.items():
-        if section not in SCHEMA:
-            raise PipelineError(
-                f"unknown section [{section}] (allowed: {', '.join(SCHEMA)})",
-                path,
-                _line_of(text, f"[{section}]") or _line_of(text, section),
-            )
-        if not isinstance(table, dict):
-            raise PipelineError(f"{section!r} must be a [{section}] table", path)
-        values[section] = {}
-        for key, value in table.items():
-            kind = SCHEMA[section].get(key)
-            line = _line_of(text, key, section)
-            if kind is None:
-                raise PipelineError(
-                    f"unknown key {key!r} in [{section}] (allowed: {', '.join(SCHEMA[section])})",
-                    path,
-                    line,
-                )
-            checked = _check(value, kind)
-            if checked is None:
-                raise PipelineError(f"[{section}] {key} must be {kind}", path, line)
-            _check_characters(checked, f"[{section}] {key}", path, line)
-            values[section][key] = checked
+    values = checked_tables(text, path, SCHEMA, "the editions")
 
     document = values.get("document", {})
     for key in ("date", "modified", "published"):
@@ -186,45 +103,45 @@ def parse_edition(text: str, path: Path | str = "edition.toml") -> EditionFile:
                 f"[document] {key} must be an ISO date like 1973-10-08 that exists"
                 f" (got {document[key]!r})",
                 path,
-                _line_of(text, key, "document"),
+                line_of(text, key, "document"),
             )
     report = document.get("accessibility_report", "")
     if report and not re.match(r"https?://\S+$", report):
         raise PipelineError(
             "[document] accessibility_report must be the web address (https://…) of the report",
             path,
-            _line_of(text, "accessibility_report", "document"),
+            line_of(text, "accessibility_report", "document"),
         )
     for section, table in (("document", document), ("source", values.get("source", {}))):
         if "language" in table and not LANGUAGE_TAG.fullmatch(table["language"]):
             raise PipelineError(
                 f"[{section}] language must be a language tag like en-GB",
                 path,
-                _line_of(text, "language", section),
+                line_of(text, "language", section),
             )
     printing = values.get("print", {})
     if printing.get("paper", "a4") not in PAPER_SIZES:
         raise PipelineError(
             f"[print] paper must be one of {', '.join(PAPER_SIZES)}",
             path,
-            _line_of(text, "paper", "print"),
+            line_of(text, "paper", "print"),
         )
     if printing.get("long_notes", "fail") not in LONG_NOTE_POLICIES:
         raise PipelineError(
             f"[print] long_notes must be one of {', '.join(LONG_NOTE_POLICIES)}",
             path,
-            _line_of(text, "long_notes", "print"),
+            line_of(text, "long_notes", "print"),
         )
     source = values.get("source", {})
     if "encoding" in source and (problem := encoding_problem(source["encoding"])):
-        line = _line_of(text, "encoding", "source")
+        line = line_of(text, "encoding", "source")
         raise PipelineError(f"[source] encoding: {problem}", path, line)
     limits = values.get("limits", {})
     for key, value in limits.items():
         if problem := check_value(key, value):
-            raise PipelineError(problem, path, _line_of(text, key, "limits"))
+            raise PipelineError(problem, path, line_of(text, key, "limits"))
     for key in ("title", "subtitle"):
-        line = _line_of(text, key, "document")
+        line = line_of(text, key, "document")
         check_title(document.get(key, ""), path, line, limits_from(limits), f"[document] {key}")
     parse = values.get("parse", {})
     settings = Settings(

@@ -60,7 +60,7 @@ def build_packet(path: Path, booklet: bool = False, marks: bool = False) -> dict
 def impose_check(spec: PacketSpec) -> None:
     """A booklet is made of half-size pages: refuse before any layout if the paper is not."""
     from pipeline.packet.booklet import SHEETS
-    from pipeline.packet.spec import line_of
+    from pipeline.toml_tables import line_of
 
     if spec.paper not in SHEETS:
         text = spec.path.read_text(encoding="utf-8-sig")

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import PipelineError, parse_toml
+from pipeline.errors import PipelineError
 from pipeline.metadata import LANGUAGE_TAG
-from pipeline.stages.read import character_name, xml_unfit
+from pipeline.toml_tables import BOOL, TEXT, TEXTS, checked_tables, line_of
 
-STR, LIST, BOOL = "text", "a list of text", "true or false"
+STR, LIST = TEXT, TEXTS
 
 # Each key with its type; `REQUIRED` the keys a packet cannot do without.
 SCHEMA: dict[str, dict[str, str]] = {
@@ -82,18 +82,6 @@ class PacketSpec:
     options: Options
 
 
-def line_of(text: str, key: str, section: str | None = None) -> int | None:
-    """The line (1-based) where `key = …` is set, in `[section]` if given."""
-    lines = text.split("\n")
-    start = 0
-    if section:
-        start = next((i for i, line in enumerate(lines) if line.strip() == f"[{section}]"), 0)
-    for i in range(start, len(lines)):
-        if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]):
-            return i + 1
-    return None
-
-
 def line_of_item(text: str, key: str, item: str, occurrence: int = 1) -> int | None:
     """The line holding the `occurrence`-th `item` quoted in the value of `key` (a list may
     span lines)."""
@@ -107,59 +95,12 @@ def line_of_item(text: str, key: str, item: str, occurrence: int = 1) -> int | N
     return start
 
 
-def section_line(text: str, section: str) -> int | None:
-    """The line of the `[section]` header."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if re.fullmatch(rf"\s*\[\s*{re.escape(section)}\s*\]\s*(#.*)?", line):
-            return number
-    return None
-
-
-def _typed(value: Any, kind: str) -> Any:
-    if kind == BOOL:
-        return value if isinstance(value, bool) else None
-    if kind == LIST:
-        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-        return tuple(value) if ok else None
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value if isinstance(value, str) else None
-
-
 def _values(text: str, path: Path) -> dict[str, dict[str, Any]]:
-    data = parse_toml(text, path)
-    values: dict[str, dict[str, Any]] = {}
-    for section, table in data.items():
-        if section not in SCHEMA:
-            raise PipelineError(
-                f"unknown section [{section}] (allowed: {', '.join(SCHEMA)})",
-                path,
-                section_line(text, section) or line_of(text, section),
-            )
-        if not isinstance(table, dict):
-            raise PipelineError(f"{section!r} must be a [{section}] table", path)
-        values[section] = {}
+    values = checked_tables(text, path, SCHEMA, "the packet")
+    for table in values.values():
         for key, value in table.items():
-            kind = SCHEMA[section].get(key)
-            line = line_of(text, key, section)
-            if kind is None:
-                raise PipelineError(
-                    f"unknown key {key!r} in [{section}] (allowed: {', '.join(SCHEMA[section])})",
-                    path,
-                    line,
-                )
-            checked = _typed(value, kind)
-            if checked is None:
-                raise PipelineError(f"[{section}] {key} must be {kind}", path, line)
-            for part in checked if isinstance(checked, tuple) else (checked,):
-                if isinstance(part, str) and (found := xml_unfit(part)):
-                    raise PipelineError(
-                        f"[{section}] {key} holds {character_name(found.group())}, a character "
-                        "the packet cannot hold; remove it",
-                        path,
-                        line,
-                    )
-            values[section][key] = " ".join(checked.split()) if kind == STR else checked
+            if isinstance(value, str):
+                table[key] = " ".join(value.split())
     return values
 
 
