@@ -42,6 +42,7 @@ from pipeline.writers.pdf import (
     NotePlacement,
     anchor_pages,
     block_at_page_end,
+    describe_placement,
     document_markup,
     document_values,
     environment,
@@ -220,17 +221,6 @@ def _document_of(element_id: str, documents: tuple[PacketDocument, ...]) -> int:
     raise ValueError(f"no document for id {element_id!r}")
 
 
-def _describe(placement: NotePlacement) -> str:
-    if placement.body_page == 0:
-        return f"note {placement.number} (called on page {placement.call_page}) was not printed"
-    if placement.body_page != placement.call_page:
-        return (
-            f"note {placement.number} is called on page {placement.call_page} but printed on "
-            f"page {placement.body_page} of the packet"
-        )
-    return f"note {placement.number} on page {placement.call_page} is too long for the page"
-
-
 def next_round(
     documents: tuple[PacketDocument, ...],
     rendered: weasyprint.document.Document,
@@ -264,7 +254,7 @@ def next_round(
         item = documents[index]
         if item.ctx.settings.long_notes == "fail":
             raise PipelineError(
-                "; ".join(_describe(p) for p in placements)
+                "; ".join(describe_placement(p, " of the packet") for p in placements)
                 + " (WeasyPrint cannot split a footnote across pages; shorten the note, or set "
                 'long_notes = "endnotes" under [print] in edition.toml)',
                 path=item.doc.source_path or item.ctx.source,

@@ -715,13 +715,15 @@ def note_placements(
     }
 
 
-def _describe(placement: NotePlacement) -> str:
+def describe_placement(placement: NotePlacement, pages_of: str = "") -> str:
+    """What is wrong with a note's placement, in words; `pages_of` names the document the
+    page numbers count in (" of the packet"), when it is not the edition itself."""
     if placement.body_page == 0:
         return f"note {placement.number} (called on page {placement.call_page}) was not printed"
     if placement.body_page != placement.call_page:
         return (
             f"note {placement.number} is called on page {placement.call_page} but printed on "
-            f"page {placement.body_page}"
+            f"page {placement.body_page}{pages_of}"
         )
     return (
         f"note {placement.number} on page {placement.call_page} is too long for the page "
@@ -840,7 +842,7 @@ def _next_round(
         return replace(layout, keep_whole=layout.keep_whole | squeezed)
     if ctx.settings.long_notes == "fail":
         raise PipelineError(
-            "; ".join(_describe(p) for p in bad)
+            "; ".join(describe_placement(p) for p in bad)
             + " (WeasyPrint cannot split a footnote across pages; shorten the note, or set "
             'long_notes = "endnotes" under [print] in edition.toml)',
             path=doc.source_path or ctx.source,
@@ -849,7 +851,7 @@ def _next_round(
     # ones first and look again before moving anything else.
     too_tall = [p for p in bad if not p.inside] or bad
     for placement in too_tall:
-        LOGGER.info("%s: moved to the endnotes", _describe(placement))
+        LOGGER.info("%s: moved to the endnotes", describe_placement(placement))
     return replace(layout, endnotes=layout.endnotes | {p.number for p in too_tall})
 
 
