@@ -22,7 +22,6 @@ import gc
 import hashlib
 import json
 import logging
-import os
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
@@ -34,6 +33,7 @@ from pipeline.context import PAPER_SIZES, PROJECT_ROOT, Context
 from pipeline.errors import PipelineError
 from pipeline.inputs import DocumentInputs
 from pipeline.model import Document
+from pipeline.versions import version_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -112,29 +112,13 @@ def code_fingerprint(root: Path = PROJECT_ROOT) -> str:
     return digest.hexdigest()
 
 
-def _canonical(name: str) -> str:
-    return name.lower().replace("-", "_").replace(".", "_")
-
-
 @cache
 def installed_versions() -> dict[str, str]:
-    """Installed distributions' versions, read off their `.dist-info` folder names: the same
-    answer as importlib.metadata without importing it and the email package behind it (that
-    import alone cost a no-op run a tenth of a second)."""
-    found: dict[str, str] = {}
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith(".dist-info") and "-" in name:
-                project, _, release = name[: -len(".dist-info")].rpartition("-")
-                found.setdefault(_canonical(project), release)
+    """The shaping libraries' installed versions (pipeline/versions.py reads them)."""
     return {
-        library: found[_canonical(library)]
+        library: release
         for library in SHAPING_LIBRARIES
-        if _canonical(library) in found
+        if (release := version_of(library)) is not None
     }
 
 

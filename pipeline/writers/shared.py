@@ -25,9 +25,9 @@ import re
 import uuid
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 
 from pipeline.model import Document, Meta, Note, Session, inline_text
+from pipeline.versions import version_of
 
 # Stable identifiers: uuid5 of a fixed URL per document. The host is under the reserved
 # `.invalid` TLD (RFC 2606): the URL only names the document, it is never fetched.
@@ -56,10 +56,7 @@ MONTHS = (
 def pipeline_version() -> str:
     """The installed version of this pipeline (pyproject.toml), or "unknown" when run from a
     copy that was never installed."""
-    try:
-        return version(PIPELINE_NAME)
-    except PackageNotFoundError:
-        return "unknown"
+    return version_of(PIPELINE_NAME) or "unknown"
 
 
 def generator() -> str:
