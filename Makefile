@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+BYTECODE := $(VENV)/.bytecode
+READY := $(STAMP) $(BYTECODE)
 
 # Every folder under sources/ holding a source.txt is a document.
 DOCS := $(patsubst sources/%/source.txt,%,$(wildcard sources/*/source.txt))
@@ -30,18 +32,26 @@ $(STAMP): pyproject.toml tools/system-deps.sh tools/system-deps.txt
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(STAMP)
+# Python on these machines never writes bytecode itself (PYTHONDONTWRITEBYTECODE is set, as in
+# many containers), so every command compiled the pipeline's modules again: 0.1 s of each cold
+# build and of each `python -m pipeline` a test starts. Compiled here once, then again for the
+# files that change (a stale file is still read from its source, only slower).
+$(BYTECODE): $(CODE) | $(STAMP)
+	@$(PY) -m compileall -q pipeline
+	@touch $@
+
+setup: $(READY)
 
 # The system packages are checked again (quickly) on every run: one removed since setup would
 # otherwise surface as import errors deep in the tests.
 # PIPELINE_FUZZ=1: the property tests' full example counts (a bare `pytest` runs a fifth).
-test: $(STAMP)
+test: $(READY)
 	@tools/system-deps.sh core
 	PIPELINE_FUZZ=1 $(PY) -m pytest -q
 
 # One line per system dependency, found with its version or missing with its install command;
 # exit status 1 when the build cannot run (see pipeline/doctor.py).
-doctor: $(STAMP)
+doctor: $(READY)
 	$(PY) -m pipeline doctor
 
 # `make pdf PAPER=letter` must rebuild even when an A4 PDF is newer than its inputs: the paper
@@ -55,7 +65,7 @@ FORCE:
 # the EPUB's page-list. Make skips the run when nothing changed since the last one; the batch
 # itself skips every document whose stamp (a content hash of its inputs and the code) matches,
 # which also holds after a fresh clone or a `touch`.
-output/.editions: $(SOURCE_FILES) $(CODE) $(TEMPLATES) $(STYLES) output/.paper | $(STAMP)
+output/.editions: $(SOURCE_FILES) $(CODE) $(TEMPLATES) $(STYLES) output/.paper | $(READY)
 	$(BUILD_ALL) --to pdf --to epub
 	@touch $@
 
@@ -67,7 +77,7 @@ editions: output/.editions
 PACKETS := $(patsubst packets/%.toml,%,$(wildcard packets/*.toml))
 PACKET_FILES := $(shell find packets -type f 2>/dev/null)
 
-output/.packets/%.stamp: packets/%.toml $(PACKET_FILES) $(SOURCE_FILES) $(CODE) $(TEMPLATES) $(STYLES) | $(STAMP)
+output/.packets/%.stamp: packets/%.toml $(PACKET_FILES) $(SOURCE_FILES) $(CODE) $(TEMPLATES) $(STYLES) | $(READY)
 	$(PY) -m pipeline packet $<
 	@mkdir -p $(@D)
 	@touch $@
@@ -75,16 +85,16 @@ output/.packets/%.stamp: packets/%.toml $(PACKET_FILES) $(SOURCE_FILES) $(CODE) 
 packet: $(foreach p,$(PACKETS),output/.packets/$(p).stamp)
 
 # One format alone (the batch skips what is up to date).
-pdf: output/.paper | $(STAMP)
+pdf: output/.paper | $(READY)
 	$(BUILD_ALL) --to pdf
 
-epub: output/.paper | $(STAMP)
+epub: output/.paper | $(READY)
 	$(BUILD_ALL) --to epub
 
 # The TEI P5 file of every document, output/<id>/<id>.xml (no layout). `make tei TEI_PROFILE=frus`
 # writes it in the shape of the Office of the Historian's FRUS files instead.
 TEI_PROFILE ?= generic
-tei: | $(STAMP)
+tei: | $(READY)
 	$(BUILD_ALL) --to tei --tei-profile $(TEI_PROFILE)
 
 # Page images of the first pages of each PDF, for a look without a PDF viewer.
@@ -96,7 +106,7 @@ proof: editions
 	done
 
 # EPUBCheck and Ace by DAISY on every EPUB; any message fails.
-check: editions | $(STAMP)
+check: editions | $(READY)
 	tools/system-deps.sh check
 	$(PY) -m pipeline.writers.checks $(foreach d,$(DOCS),output/$(d)/$(d).epub)
 
@@ -104,22 +114,22 @@ check: editions | $(STAMP)
 # archival PDF/UA, cover and thumbnail, with MARC 21, ONIX 3.0 and OPDS records, as a BagIt bag.
 # It stops, naming the document and the edition.toml field, when a catalogue would lack
 # something it needs.
-dist: | $(STAMP)
+dist: | $(READY)
 	$(PY) -m pipeline dist sources --out output/dist
 
 audit: editions
 	@for d in $(DOCS); do $(PY) -m pipeline audit sources/$$d || exit 1; done
 
-inspect: $(STAMP)
+inspect: $(READY)
 	@for d in $(DOCS); do $(PY) -m pipeline inspect sources/$$d; done
 
-suggest: $(STAMP)
+suggest: $(READY)
 	@for d in $(DOCS); do echo "== $$d"; $(PY) -m pipeline suggest sources/$$d; done
 
 # Every benchmark runs and reports even when an earlier one misses a target; the target fails at
 # the end if any did. Pandoc is optional: without it (not root, no package) the archive
 # benchmark says so and reports the rest.
-bench: $(STAMP)
+bench: $(READY)
 	-tools/system-deps.sh bench
 	@status=0; \
 	$(PY) benchmarks/run.py || status=1; \
@@ -132,11 +142,11 @@ bench: $(STAMP)
 # of folders through every stage and both writers), and the catalogue of hostile folders with
 # suggest and audit run on the folders that build too.
 FUZZ ?= 25
-fuzz: $(STAMP)
+fuzz: $(READY)
 	PIPELINE_FUZZ=$(FUZZ) PIPELINE_TEST_FULL=1 $(PY) -m pytest -q \
 	  tests/test_properties.py tests/robustness
 
-lint: $(STAMP)
+lint: $(READY)
 	$(PY) -m ruff check pipeline tests benchmarks
 	$(PY) -m ruff format --check pipeline tests benchmarks
 	$(PY) -m mypy
