@@ -353,6 +353,24 @@ def run_pool(jobs: Sequence[Job], request: BatchRequest, started: Started) -> It
         pending, workers = lost, 1
 
 
+# A Unix socket's path holds at most 107 bytes (sun_path). The forkserver listens on one made in
+# the temporary folder ("$TMPDIR/pymp-XXXXXXXX/listener-XXXXXXXX", 33 bytes more), so a long
+# TMPDIR made every batch fail with "AF_UNIX path too long".
+SOCKET_PATH_BYTES = 107
+FORKSERVER_SOCKET_SUFFIX = len("/pymp-XXXXXXXX/listener-XXXXXXXX")
+
+
+def pool_start_method(temporary: str | None = None) -> str:
+    """"forkserver" (a clean parent for the workers, safe beside the progress thread), or
+    "spawn" when the temporary folder's path is too long for the forkserver's socket: spawn
+    talks to its workers through pipes, and each worker imports the pipeline once either way."""
+    import tempfile
+
+    folder = tempfile.gettempdir() if temporary is None else temporary
+    too_long = len(os.fsencode(folder)) + FORKSERVER_SOCKET_SUFFIX > SOCKET_PATH_BYTES
+    return "spawn" if too_long else "forkserver"
+
+
 def _pool_round(
     jobs: Sequence[Job], workers: int, request: BatchRequest, started: Started, lost: list[Job]
 ) -> Iterator[Result]:
@@ -362,7 +380,7 @@ def _pool_round(
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("forkserver")
+    context = multiprocessing.get_context(pool_start_method())
     queue = list(jobs)
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_worker)
     in_flight: dict[Future[Edition], Job] = {}

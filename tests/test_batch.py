@@ -307,3 +307,28 @@ def test_a_release_refuses_a_proposed_entry_even_when_up_to_date(tmp_path, capsy
     assert f"{folder / 'errata.toml'}:2: fix 'x' is still proposed" in capsys.readouterr().err
     assert main(["build", str(folder), "--out", str(out / "a"), "--release"]) == 2
     assert files_of(out / "a") == before
+
+
+def test_a_temporary_folder_too_long_for_a_socket_still_builds(tmp_path):
+    # The forkserver listens on a Unix socket in $TMPDIR, whose path may hold 107 bytes: a
+    # deep TMPDIR (a CI runner's, a test's) made every batch an internal error.
+    from pipeline.batch import pool_start_method
+
+    sources = tmp_path / "sources"
+    make_folder(sources, "a", small_record("RECORD A"))
+    make_folder(sources, "b", small_record("RECORD B"))
+    temporary = tmp_path / ("deep-" * 20)
+    temporary.mkdir()
+    assert pool_start_method(str(temporary)) == "spawn"
+    assert pool_start_method("/tmp") == "forkserver"
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "--all", str(sources), "-j", "2",
+         "--out", str(tmp_path / "all")],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "2 built, 0 failed" in done.stderr
+    assert sorted(p.name for p in (tmp_path / "all").iterdir() if p.is_dir()) == ["a", "b"]
