@@ -45,9 +45,12 @@ setup: $(READY)
 # The system packages are checked again (quickly) on every run: one removed since setup would
 # otherwise surface as import errors deep in the tests.
 # PIPELINE_FUZZ=1: the property tests' full example counts (a bare `pytest` runs a fifth).
+# The tests run in one worker per CPU (pytest-xdist; `make test TEST_WORKERS=0` runs them in
+# this process): each worker builds the shared session builds once.
+TEST_WORKERS ?= auto
 test: $(READY)
 	@tools/system-deps.sh core
-	PIPELINE_FUZZ=1 $(PY) -m pytest -q
+	PIPELINE_FUZZ=1 $(PY) -m pytest -q -n $(TEST_WORKERS)
 
 # One line per system dependency, found with its version or missing with its install command;
 # exit status 1 when the build cannot run (see pipeline/doctor.py).
