@@ -146,7 +146,10 @@ def _score(
                 if _applied(text, s) == undone:
                     tally.exact += 1
                 elif verbose:
-                    tally.notes.append(f"  wrong entry {record.name}: {_show(s)}")
+                    tally.notes.append(
+                        f"  wrong entry {record.name}: {_show(s)}; the slip was"
+                        f" {injection.original!r} → {injection.written!r}"
+                    )
         elif any(hasattr(item, "readings") for item, _ in slips):
             item, (start, end) = next((i, sp) for i, sp in slips if hasattr(i, "readings"))
             if clean:
