@@ -362,8 +362,9 @@ FORKSERVER_SOCKET_SUFFIX = len("/pymp-XXXXXXXX/listener-XXXXXXXX")
 
 def pool_start_method(temporary: str | None = None) -> str:
     """How the pool starts its workers: by forkserver (a clean parent, safe beside the progress
-    thread), or by spawn when the temporary folder's path is too long for the forkserver's socket: spawn
-    talks to its workers through pipes, and each worker imports the pipeline once either way."""
+    thread), or by spawn when the temporary folder's path is too long for the forkserver's
+    socket: spawn talks to its workers through pipes, and each worker imports the pipeline once
+    either way."""
     import tempfile
 
     folder = tempfile.gettempdir() if temporary is None else temporary
