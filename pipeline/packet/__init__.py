@@ -47,7 +47,7 @@ def build_packet(path: Path, booklet: bool = False, marks: bool = False) -> dict
     documents = assemble(spec)
     try:
         layout = layout_packet(spec, documents, marks=marks)
-        pdf = write_packet_pdf(layout)
+        pdf = write_packet_pdf(layout, spec, documents)
         files = {f"{spec.name}.pdf": pdf}
         files[f"{spec.name}.epub"] = write_packet_epub(spec, documents, layout)
         if booklet:

@@ -60,6 +60,9 @@ def impose(pdf: bytes, paper: str) -> bytes:
             if number:
                 _place(sheet, reader.pages[number - 1], slot, width / 2, height)
         writer.add_page(sheet)
+    # The packet's Info fields (title, author, dates) go with it; its XMP packet does not, since
+    # that names the printed pages in their own order (dc:identifier), not this imposition.
+    writer.add_metadata(dict(reader.metadata or {}))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -13,7 +13,6 @@ editorial note and colophon; its own cover and contents give way to the packet's
 from __future__ import annotations
 
 import io
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from markupsafe import Markup
 
 from pipeline.packet.assemble import PacketDocument, prefixed
 from pipeline.packet.front import citation_rule, contents, cover_lines, credits, introduction_markup
+from pipeline.packet.identifiers import packet_identifier, print_identifier
 from pipeline.packet.print import PacketLayout
 from pipeline.packet.spec import PacketSpec
 from pipeline.writers.cover import render_cover as cover_image
@@ -54,7 +54,7 @@ from pipeline.writers.pagemap import (
     page_starts_from_layout,
 )
 from pipeline.writers.pdf import anchor_pages
-from pipeline.writers.shared import IDENTIFIER_BASE, generator, spelled_date
+from pipeline.writers.shared import generator, spelled_date
 
 COVER = BookFile("cover.xhtml", "Cover", "cover")
 FRONT = BookFile("packet-front.xhtml", "Contents and introduction", "frontmatter")
@@ -70,16 +70,6 @@ class PacketPage:
     page: int
     file: str
     order: tuple[int, ...]
-
-
-def packet_identifier(spec: PacketSpec) -> str:
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, IDENTIFIER_BASE + 'packets/' + spec.name)}"
-
-
-def print_identifier(spec: PacketSpec) -> str:
-    """The printed packet's identifier on its paper: the `pageBreakSource` of the page-list."""
-    name = f"{IDENTIFIER_BASE}packets/{spec.name}/print/{spec.paper}"
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
 def document_plans(

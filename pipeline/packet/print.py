@@ -32,6 +32,7 @@ from pipeline.packet.front import (
     credits,
     introduction_markup,
 )
+from pipeline.packet.identifiers import print_identifier
 from pipeline.packet.spec import PacketSpec
 from pipeline.writers.breaking import book_breaking
 from pipeline.writers.fetcher import StylesFetcher
@@ -51,7 +52,8 @@ from pipeline.writers.pdf import (
     page_turn_words,
     verso_numbers,
 )
-from pipeline.writers.shared import generator
+from pipeline.writers.shared import content_date, edition_title, generator
+from pipeline.writers.xmp import PdfMetadata, metadata_finisher
 
 PACKET_CSS = STYLES_DIR / "packet.css"
 TEMPLATE = "packet.html.j2"
@@ -320,6 +322,39 @@ def layout_packet(
     raise PipelineError("could not place the packet's notes", path=spec.path)
 
 
-def write_packet_pdf(layout: PacketLayout) -> bytes:
-    """The packet's PDF from its layout: fonts subset, every date from the packet file."""
-    return layout.rendered.write_pdf()
+def write_packet_pdf(
+    layout: PacketLayout, spec: PacketSpec, documents: tuple[PacketDocument, ...]
+) -> bytes:
+    """The packet's PDF from its layout: fonts subset, every date from the packet file, and the
+    single PDFs' Info fields and XMP packet (`writers/xmp.py`) saying what the packet is."""
+    finisher = metadata_finisher(packet_pdf_metadata(spec, documents))
+    return layout.rendered.write_pdf(finisher=finisher)
+
+
+def packet_pdf_metadata(spec: PacketSpec, documents: tuple[PacketDocument, ...]) -> PdfMetadata:
+    """What a catalogue reads from the packet's PDF. The packet is a compilation: its instructor
+    is its editor (MARC relator edt, as in the EPUB), its keywords the documents' titles, its
+    coverage the span of the talks; a publisher or rights statement is the packet's only when
+    every document gives the same one (a packet does not claim what its documents do not)."""
+
+    def common(values: list[str]) -> str:
+        kept = {" ".join(v.split()) for v in values}
+        return kept.pop() if len(kept) == 1 else ""
+
+    talks = sorted(d for d in (content_date(item.doc.meta) for item in documents) if d)
+    coverage = talks[0] if talks and talks[0] == talks[-1] else "/".join(talks[:1] + talks[-1:])
+    return PdfMetadata(
+        title=spec.title,
+        language=spec.language,
+        creators=(spec.instructor,) if spec.instructor else (),
+        contributors=((spec.instructor, "edt"),) if spec.instructor else (),
+        subject=" · ".join(cover_lines(spec)),
+        keywords=tuple(edition_title(item.doc) for item in documents),
+        published=spec.date,
+        modified=spec.date,
+        coverage=coverage,
+        identifier=print_identifier(spec),
+        publisher=common([item.doc.meta.publisher for item in documents]),
+        rights=common([item.doc.meta.rights for item in documents]),
+        source="",
+    )

@@ -232,11 +232,17 @@ def xmp_packet(data: PdfMetadata, ua_part: int | None = None) -> bytes:
 def finish_pdf(
     doc: Document, paper: str = "a4", ua_part: int | None = None
 ) -> Callable[[Any, pydyf.PDF], None]:
+    """A WeasyPrint `finisher` for one document's PDF (see `metadata_finisher`)."""
+    return metadata_finisher(pdf_metadata(doc, paper), ua_part)
+
+
+def metadata_finisher(
+    data: PdfMetadata, ua_part: int | None = None
+) -> Callable[[Any, pydyf.PDF], None]:
     """A WeasyPrint `finisher`: the Info fields above, and the XMP packet as the catalog's
     /Metadata stream (uncompressed, so tools that do not inflate streams can read it). It
     replaces WeasyPrint's own packet, so a PDF/UA file's identification (`ua_part`) is kept
-    in ours."""
-    data = pdf_metadata(doc, paper)
+    in ours. A reading packet gives its own `data` (pipeline/packet/print.py)."""
 
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         for key, value in info_fields(data).items():

@@ -317,3 +317,35 @@ def test_a_rebuild_gives_the_same_bytes(files) -> None:
     assert again.keys() == files.keys()
     for name, data in files.items():
         assert again[name] == data, name
+
+
+def test_the_pdf_says_what_the_packet_is_in_info_and_xmp(files, spec, pdf) -> None:
+    # A catalogue reads the packet's PDF as it reads a single edition's (writers/xmp.py).
+    info = pdf.metadata
+    assert info["/Title"] == spec.title
+    assert info["/Author"] == spec.instructor
+    assert info["/Keywords"].split("; ") == [
+        "Record of Soviet–Japanese Talks",
+        "Memorandum of Conversation: Kissinger and Tack",
+        "Record of U.S.–Polish Talks",
+    ]
+    assert info["/Producer"].startswith("edition-pipeline")
+    assert info["/CreationDate"] == "D:" + spec.date.replace("-", "")
+    xmp = etree.fromstring(pdf.trailer["/Root"]["/Metadata"].get_object().get_data())
+    ns = {
+        "dc": "http://purl.org/dc/elements/1.1/",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "marcrel": "http://id.loc.gov/vocabulary/relators/",
+    }
+    (identifier,) = xmp.xpath("//dc:identifier/text()", namespaces=ns)
+    with zipfile.ZipFile(io.BytesIO(files["seminar.epub"])) as book:
+        opf = book.read("EPUB/content.opf").decode()
+    # The PDF is the printed packet that the EPUB's page-list follows.
+    assert f'<meta property="pageBreakSource">{identifier}</meta>' in opf
+    assert xmp.xpath("//dc:language//rdf:li/text()", namespaces=ns) == [spec.language]
+    assert xmp.xpath("//dc:coverage/text()", namespaces=ns) == ["1973-10-08/1974-10-08"]
+    assert xmp.xpath("//marcrel:edt//rdf:li/text()", namespaces=ns) == [spec.instructor]
+    # The three records carry different rights statements: the packet claims none of them.
+    assert xmp.xpath("//dc:rights", namespaces=ns) == []
+    booklet = PdfReader(io.BytesIO(files["seminar-booklet.pdf"])).metadata
+    assert booklet["/Title"] == spec.title
