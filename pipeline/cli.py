@@ -6,7 +6,7 @@
     python -m pipeline build --all [FOLDER] [-j N] [--cluster ADDRESS] [--to …] [--force]
     python -m pipeline suggest PATH [--json]
     python -m pipeline audit PATH [--out DIR]
-    python -m pipeline dist [FOLDER] [--out DIR]
+    python -m pipeline dist [FOLDER] [--out DIR] [--base-url URL]
     python -m pipeline doctor
     python -m pipeline packet packets/NAME.toml [--booklet] [--marks] [--out DIR]
 
@@ -298,6 +298,16 @@ def run_audit(args: argparse.Namespace) -> int:
     return audit_command(args.path, out=Path(args.out) if args.out else None)
 
 
+def _base_url(value: str) -> str:
+    """`--base-url`, checked as it is read: a usage error, before anything is built."""
+    from pipeline.dist.catalogue import checked_base_url
+
+    try:
+        return checked_base_url(value)
+    except PipelineError as error:
+        raise argparse.ArgumentTypeError(error.message.removeprefix("--base-url ")) from None
+
+
 def run_dist(args: argparse.Namespace) -> int:
     from pipeline.doctor import require_build_dependencies
 
@@ -306,7 +316,10 @@ def run_dist(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else PROJECT_ROOT / "output" / "dist"
     release = write_release(
-        Path(args.folder), out, lambda name: print(f"releasing {name}", file=sys.stderr)
+        Path(args.folder),
+        out,
+        lambda name: print(f"releasing {name}", file=sys.stderr),
+        base_url=args.base_url or "",
     )
     print(
         f"wrote {out}: {len(release.entries)} document(s), {len(release.files)} files "
@@ -421,6 +434,13 @@ def parser() -> argparse.ArgumentParser:
         help="folder of document folders (default: sources/)",
     )
     dist.add_argument("--out", help="release folder (default: output/dist/)")
+    dist.add_argument(
+        "--base-url",
+        metavar="URL",
+        type=_base_url,
+        help="the address the release's data/ folder will be served at: MARC 856 and ONIX "
+        "then link each file there (default: paths inside the release)",
+    )
     dist.set_defaults(run=run_dist)
 
     doctor = commands.add_parser(

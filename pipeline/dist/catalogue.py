@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pipeline.context import Context
 from pipeline.errors import PipelineError
@@ -130,10 +131,31 @@ class Entry:
     thumbnail: str
     cover_size: tuple[int, int] = (0, 0)
     thumbnail_size: tuple[int, int] = (0, 0)
+    base_url: str = ""  # where the release's data/ folder is served; "" keeps paths relative
 
     @property
     def editions(self) -> tuple[Manifestation, Manifestation]:
         return (self.epub, self.print)
+
+    def url(self, path: str) -> str:
+        """A file of the release as the records link it: its address under `base_url`, or
+        its path inside the payload when the release has no address yet."""
+        return self.base_url + path
+
+
+def checked_base_url(value: str) -> str:
+    """The address a release will be served at, as `--base-url` gives it: an absolute http(s)
+    URL with no query or fragment, ending in "/" (added when missing), so that a file's path
+    joins it as is. MARC 856 $u and ONIX ResourceLink want addresses a catalogue can follow."""
+    parts = urlsplit(value)
+    problem = ""
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problem = "an absolute http:// or https:// address"
+    elif parts.query or parts.fragment or any(c.isspace() for c in value):
+        problem = "an address without spaces, query or fragment"
+    if problem:
+        raise PipelineError(f"--base-url must be {problem} (got {value!r})")
+    return value if value.endswith("/") else value + "/"
 
 
 def _language(tag: str) -> Language | None:

@@ -181,6 +181,7 @@ def _links(entry: Entry, edition: Manifestation) -> list[Field]:
     scheme, value = identifier_scheme(edition.identifier)
     other = entry.print if edition.kind == "epub" else entry.epub
     relation = "Print version" if edition.kind == "epub" else "Online version (EPUB)"
+    where = "Download" if entry.base_url else "Path inside the release"
     fields = [
         Field(
             "024", Indicators("7", " "), [Subfield("a", value), Subfield("2", scheme.marc_source)]
@@ -207,9 +208,9 @@ def _links(entry: Entry, edition: Manifestation) -> list[Field]:
             Indicators("4", "0"),
             [
                 Subfield("3", edition.label),
-                Subfield("u", edition.path),
+                Subfield("u", entry.url(edition.path)),
                 Subfield("q", edition.media_type),
-                Subfield("z", "Path inside the release"),
+                Subfield("z", where),
             ],
         ),
     ]
@@ -220,9 +221,9 @@ def _links(entry: Entry, edition: Manifestation) -> list[Field]:
                 Indicators("4", "0"),
                 [
                     Subfield("3", "Archival PDF/UA-1 file of the print edition"),
-                    Subfield("u", entry.archival),
+                    Subfield("u", entry.url(entry.archival)),
                     Subfield("q", "application/pdf"),
-                    Subfield("z", "Path inside the release"),
+                    Subfield("z", where),
                 ],
             )
         )

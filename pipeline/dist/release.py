@@ -27,7 +27,7 @@ from pathlib import Path
 from pipeline.context import Context
 from pipeline.dist import bag, covers, marc, onix, opds
 from pipeline.dist.archival import archival_pdf
-from pipeline.dist.catalogue import Entry, check_catalogue, entry_for
+from pipeline.dist.catalogue import Entry, check_catalogue, checked_base_url, entry_for
 from pipeline.errors import PipelineError
 from pipeline.inputs import DocumentInputs, read_inputs
 from pipeline.model import Document
@@ -86,8 +86,14 @@ def _document(
     return entry, files
 
 
-def build_release(root: Path, started: Callable[[str], None] = lambda name: None) -> Release:
-    """Every document under `root` and the records of all of them, as a bag (nothing written)."""
+def build_release(
+    root: Path, started: Callable[[str], None] = lambda name: None, base_url: str = ""
+) -> Release:
+    """Every document under `root` and the records of all of them, as a bag (nothing written).
+    With `base_url` (checked: `catalogue.checked_base_url`), the records link each file at its
+    address under it; without, by its path inside the payload."""
+    if base_url:
+        base_url = checked_base_url(base_url)
     from pipeline.batch import find_documents
 
     folders = find_documents(root)
@@ -106,6 +112,7 @@ def build_release(root: Path, started: Callable[[str], None] = lambda name: None
     for inputs, doc, ctx in checked:
         started(ctx.id)
         entry, files = _document(inputs, doc, ctx)
+        entry = replace(entry, base_url=base_url)
         entries.append(entry)
         payload.update(files)
         epubs[entry.id] = files[entry.epub.path]
@@ -126,10 +133,13 @@ def build_release(root: Path, started: Callable[[str], None] = lambda name: None
 
 
 def write_release(
-    root: Path, out_dir: Path, started: Callable[[str], None] = lambda name: None
+    root: Path,
+    out_dir: Path,
+    started: Callable[[str], None] = lambda name: None,
+    base_url: str = "",
 ) -> Release:
     """Build the release and make `out_dir` hold it, replacing an earlier one in one step."""
-    release = build_release(root, started)
+    release = build_release(root, started, base_url)
     earlier = tuple(p.name for p in out_dir.iterdir()) if out_dir.is_dir() else ()
     publish(
         out_dir,

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pymarc
@@ -430,3 +431,68 @@ def test_every_document_is_checked_before_any_is_built(tmp_path: Path, monkeypat
     (incomplete / "edition.toml").write_text('[document]\nmodified = "2026-11-28"\n')
     with pytest.raises(PipelineError, match=r"document z-no-rights: .*\[document\] rights"):
         build_release(sources)
+
+
+# --- a release with an address ----------------------------------------------------------------
+
+BASE = "https://library.example.org/talks/release-1"
+
+
+def test_with_a_base_url_marc_and_onix_link_each_file_at_its_address(
+    built: Built, tmp_path
+) -> None:
+    # A catalogue follows 856 $u and an ONIX ResourceLink: paths inside the bag lead nowhere
+    # once the records are loaded, so `--base-url` makes them addresses of the served files.
+    import onixcheck
+
+    from pipeline.dist import marc, onix
+    from pipeline.dist.catalogue import checked_base_url
+
+    base = checked_base_url(BASE)
+    assert base == BASE + "/"
+    entries = [replace(entry, base_url=base) for entry in built.release.entries]
+    for entry in entries:
+        for edition in entry.editions:
+            record = marc.marc_record(entry, edition)
+            files = [f for f in record.get_fields("856") if f["z"] == "Download"]
+            assert len(files) == (2 if edition.kind == "print" else 1)
+            for field in files:
+                assert field["u"].startswith(base)
+                _check_link(built, field["u"].removeprefix(base), field["q"])
+            assert not [f for f in record.get_fields("856") if f["z"] == "Path inside the release"]
+    epubs = {e.id: (built.data / e.epub.path).read_bytes() for e in entries}
+    message = tmp_path / "onix.xml"
+    message.write_bytes(onix.onix_message(entries, epubs))
+    assert onixcheck.validate(str(message)) == []
+    links = [link.text for link in etree.parse(str(message)).iter(f"{ONIX}ResourceLink")]
+    assert links == [base + e.cover for e in entries]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["ftp://library.example.org/", "library.example.org/talks", "https://x.org/?a=1", "https:///"],
+)
+def test_a_base_url_that_is_no_web_address_is_refused_before_anything_is_built(
+    tmp_path, value: str
+) -> None:
+    out = tmp_path / "dist"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "dist",
+            "sources",
+            "--out",
+            str(out),
+            "--base-url",
+            value,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "error: argument --base-url: must be an " in done.stderr, done.stderr
+    assert repr(value) in done.stderr
+    assert not out.exists()
