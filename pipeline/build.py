@@ -167,10 +167,13 @@ def build_one(
     formats: Sequence[str],
     paper: str | None = None,
     tei_profile: str = "generic",
+    archival: str | None = None,
 ) -> Edition:
-    """Build the requested editions of one document (see the module docstring)."""
+    """Build the requested editions of one document (see the module docstring). `archival`
+    (a key of `writers.pdf.PDF_VARIANTS`, with "pdf" asked for) also writes the print edition
+    as that variant, `<id>.pdfua.pdf`, from the same layout: the same pages, tagged."""
     try:
-        return _build_one(inputs, formats, paper, tei_profile)
+        return _build_one(inputs, formats, paper, tei_profile, archival)
     finally:
         _release_layouts()
 
@@ -195,7 +198,11 @@ def _release_layouts(scan: bool = False) -> None:
 
 
 def _build_one(
-    inputs: DocumentInputs, formats: Sequence[str], paper: str | None, tei_profile: str
+    inputs: DocumentInputs,
+    formats: Sequence[str],
+    paper: str | None,
+    tei_profile: str,
+    archival: str | None = None,
 ) -> Edition:
     from pipeline.pipeline import prepare_inputs
     from pipeline.writers.tei import PROFILE_NAMES
@@ -211,7 +218,7 @@ def _build_one(
         ctx = replace(ctx, settings=replace(ctx.settings, paper=paper))
     files: dict[str, bytes] = {}
     if "pdf" in formats or "epub" in formats:
-        files.update(_print_and_ebook(doc, ctx, formats))
+        files.update(_print_and_ebook(doc, ctx, formats, archival))
     if "tei" in formats:
         from pipeline.writers.tei import write_tei
 
@@ -219,7 +226,9 @@ def _build_one(
     return Edition(id=ctx.id, files=files, code=code_fingerprint())
 
 
-def _print_and_ebook(doc: Document, ctx: Context, formats: Sequence[str]) -> dict[str, bytes]:
+def _print_and_ebook(
+    doc: Document, ctx: Context, formats: Sequence[str], archival: str | None = None
+) -> dict[str, bytes]:
     from pipeline.writers import reports
     from pipeline.writers.pagemap import page_starts_from_layout
     from pipeline.writers.pdf import render_print, write_pdf
@@ -241,6 +250,9 @@ def _print_and_ebook(doc: Document, ctx: Context, formats: Sequence[str]) -> dic
             for anchor in page.anchors:
                 pages.setdefault(anchor, number)
         files[f"{ctx.id}.pdf"] = write_pdf(doc, ctx, rendered)
+        if archival is not None:
+            # A PDF variant is written, not laid out: the same layout gives the same pages.
+            files[f"{ctx.id}.pdfua.pdf"] = write_pdf(doc, ctx, rendered, variant=archival)
         files["errata.json"] = reports.errata_json(doc, pages)
         files["errata.csv"] = reports.errata_csv(doc, pages)
         files["normalisation.json"] = reports.normalisation_json(doc)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pipeline.context import Context
 from pipeline.dist import bag, covers, marc, onix, opds
-from pipeline.dist.archival import archival_pdf
+from pipeline.dist.archival import VARIANT
 from pipeline.dist.catalogue import Entry, check_catalogue, checked_base_url, entry_for
 from pipeline.errors import PipelineError
 from pipeline.inputs import DocumentInputs, read_inputs
@@ -67,7 +67,7 @@ def _document(
     """One document's files in the payload, and its catalogue entry."""
     from pipeline.build import build_one
 
-    edition = build_one(inputs, ("pdf", "epub"))
+    edition = build_one(inputs, ("pdf", "epub"), archival=VARIANT)
     epub = edition.files[f"{ctx.id}.epub"]
     pdf = edition.files[f"{ctx.id}.pdf"]
     cover = covers.epub_cover(epub, f"{ctx.id}.epub")
@@ -79,7 +79,7 @@ def _document(
     files = {
         entry.epub.path: epub,
         entry.print.path: pdf,
-        entry.archival: archival_pdf(doc, ctx),
+        entry.archival: edition.files[f"{ctx.id}.pdfua.pdf"],
         entry.cover: cover,
         entry.thumbnail: small,
     }

@@ -496,3 +496,17 @@ def test_a_base_url_that_is_no_web_address_is_refused_before_anything_is_built(
     assert "error: argument --base-url: must be an " in done.stderr, done.stderr
     assert repr(value) in done.stderr
     assert not out.exists()
+
+
+def test_the_archival_pdf_from_the_builds_layout_is_the_one_a_layout_of_its_own_gives(
+    built: Built,
+) -> None:
+    # The release writes the PDF/UA file from the print edition's layout instead of laying
+    # the document out again: it must be byte for byte what a separate layout would give.
+    from pipeline.pipeline import prepare
+    from pipeline.writers.pdf import render_print, write_pdf
+
+    entry = built.release.entries[0]
+    doc, ctx = prepare(ROOT / "sources" / entry.id)
+    separate = write_pdf(doc, ctx, render_print(doc, ctx), variant="pdf/ua-1")
+    assert (built.data / entry.archival).read_bytes() == separate
