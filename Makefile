@@ -118,7 +118,8 @@ check: editions | $(READY)
 # It stops, naming the document and the edition.toml field, when a catalogue would lack
 # something it needs.
 dist: | $(READY)
-	$(PY) -m pipeline dist sources --out output/dist $(if $(BASE_URL),--base-url $(BASE_URL))
+	$(PY) -m pipeline dist sources --out output/dist $(if $(BASE_URL),--base-url $(BASE_URL)) \
+		$(if $(PAPER),--paper $(PAPER))
 
 audit: editions
 	@for d in $(DOCS); do $(PY) -m pipeline audit sources/$$d || exit 1; done

@@ -6,7 +6,7 @@
     python -m pipeline build --all [FOLDER] [-j N] [--cluster ADDRESS] [--to …] [--force]
     python -m pipeline suggest PATH [--json]
     python -m pipeline audit PATH [--out DIR]
-    python -m pipeline dist [FOLDER] [--out DIR] [--base-url URL]
+    python -m pipeline dist [FOLDER] [--out DIR] [--base-url URL] [--paper PAPER]
     python -m pipeline doctor
     python -m pipeline packet packets/NAME.toml [--booklet] [--marks] [--out DIR]
 
@@ -320,6 +320,7 @@ def run_dist(args: argparse.Namespace) -> int:
         out,
         lambda name: print(f"releasing {name}", file=sys.stderr),
         base_url=args.base_url or "",
+        paper=args.paper,
     )
     print(
         f"wrote {out}: {len(release.entries)} document(s), {len(release.files)} files "
@@ -440,6 +441,11 @@ def parser() -> argparse.ArgumentParser:
         type=_base_url,
         help="the address the release's data/ folder will be served at: MARC 856 and ONIX "
         "then link each file there (default: paths inside the release)",
+    )
+    dist.add_argument(
+        "--paper",
+        choices=tuple(PAPER_SIZES),
+        help="every print edition on this paper (default: each document's [print] paper)",
     )
     dist.set_defaults(run=run_dist)
 

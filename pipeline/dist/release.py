@@ -51,12 +51,15 @@ def _pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def _checked(folder: Path) -> tuple[DocumentInputs, Document, Context]:
-    """A document's inputs and finished model, refused if a catalogue would lack anything."""
+def _checked(folder: Path, paper: str | None) -> tuple[DocumentInputs, Document, Context]:
+    """A document's inputs and finished model, refused if a catalogue would lack anything;
+    with `paper`, its print edition on that paper instead of edition.toml's."""
     from pipeline.pipeline import prepare_inputs
 
     inputs = read_inputs(folder)
     doc, ctx = prepare_inputs(inputs, release=True)
+    if paper is not None:
+        ctx = replace(ctx, settings=replace(ctx.settings, paper=paper))
     check_catalogue(doc, ctx)
     return inputs, doc, ctx
 
@@ -67,7 +70,7 @@ def _document(
     """One document's files in the payload, and its catalogue entry."""
     from pipeline.build import build_one
 
-    edition = build_one(inputs, ("pdf", "epub"), archival=VARIANT)
+    edition = build_one(inputs, ("pdf", "epub"), ctx.settings.paper, archival=VARIANT)
     epub = edition.files[f"{ctx.id}.epub"]
     pdf = edition.files[f"{ctx.id}.pdf"]
     cover = covers.epub_cover(epub, f"{ctx.id}.epub")
@@ -87,11 +90,15 @@ def _document(
 
 
 def build_release(
-    root: Path, started: Callable[[str], None] = lambda name: None, base_url: str = ""
+    root: Path,
+    started: Callable[[str], None] = lambda name: None,
+    base_url: str = "",
+    paper: str | None = None,
 ) -> Release:
     """Every document under `root` and the records of all of them, as a bag (nothing written).
     With `base_url` (checked: `catalogue.checked_base_url`), the records link each file at its
-    address under it; without, by its path inside the payload."""
+    address under it; without, by its path inside the payload. With `paper` (a key of
+    PAPER_SIZES), every print edition is on that paper, and so are its records."""
     if base_url:
         base_url = checked_base_url(base_url)
     from pipeline.batch import find_documents
@@ -101,7 +108,7 @@ def build_release(
         raise PipelineError("no document folders (holding source.txt) to release", root)
     # Every document is checked before any is laid out: a missing field in the last one
     # stops the release at once, not after minutes of building the others.
-    checked = [_checked(folder) for folder in folders]
+    checked = [_checked(folder, paper) for folder in folders]
     ids = [ctx.id for _, _, ctx in checked]
     if len(set(ids)) < len(ids):
         twice = next(i for i in ids if ids.count(i) > 1)
@@ -137,9 +144,10 @@ def write_release(
     out_dir: Path,
     started: Callable[[str], None] = lambda name: None,
     base_url: str = "",
+    paper: str | None = None,
 ) -> Release:
     """Build the release and make `out_dir` hold it, replacing an earlier one in one step."""
-    release = build_release(root, started, base_url)
+    release = build_release(root, started, base_url, paper)
     earlier = tuple(p.name for p in out_dir.iterdir()) if out_dir.is_dir() else ()
     publish(
         out_dir,

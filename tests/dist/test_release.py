@@ -510,3 +510,34 @@ def test_the_archival_pdf_from_the_builds_layout_is_the_one_a_layout_of_its_own_
     doc, ctx = prepare(ROOT / "sources" / entry.id)
     separate = write_pdf(doc, ctx, render_print(doc, ctx), variant="pdf/ua-1")
     assert (built.data / entry.archival).read_bytes() == separate
+
+
+def test_a_release_on_letter_paper_is_the_letter_edition_everywhere(tmp_path) -> None:
+    # A library in the United States takes the print editions on US Letter: the PDFs, the
+    # archival files, the MARC records and the EPUB's page-list all name that edition.
+    from pipeline.writers.shared import print_identifier
+
+    sources = tmp_path / "sources"
+    name = "1974-04-23-us-panama-memcon"
+    shutil.copytree(ROOT / "sources" / name, sources / name)
+    release = build_release(sources, paper="letter")
+    (entry,) = release.entries
+    files = dict(release.files)
+    assert entry.paper == "letter"
+    letter = print_identifier(_meta(sources / name), "letter")
+    assert entry.print.identifier == letter
+    for path in (entry.print.path, entry.archival):
+        page = PdfReader(io.BytesIO(files[f"data/{path}"])).pages[0]
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
+    record = pymarc.parse_xml_to_array(io.BytesIO(files[f"data/{name}/marc/print.xml"]))[0]
+    assert record["024"]["a"] in letter
+    assert any("US Letter" in field.value() for field in record.get_fields("856"))
+    opf = _opf(files[f"data/{entry.epub.path}"])
+    (source,) = [m.text for m in opf.iter(f"{OPF}meta") if m.get("property") == "pageBreakSource"]
+    assert source == letter
+
+
+def _meta(folder: Path):
+    from pipeline.pipeline import prepare
+
+    return prepare(folder)[0].meta
