@@ -328,6 +328,36 @@ SLOW = (
         "builds in subprocesses with a TMPDIR of their own",
     ),
     SlowGroup("Dask", "tests/test_batch.py::test_dask", "starts a Dask cluster of two processes"),
+    SlowGroup(
+        "deep temporary folder",
+        "tests/test_batch.py::test_a_temporary_folder_too_long",
+        "a batch in a subprocess with spawn workers",
+    ),
+    SlowGroup(
+        "packet validators",
+        "tests/packet/test_packet_build.py::test_ace",
+        "Ace (Node, Chromium) on the packet's EPUB",
+    ),
+    SlowGroup(
+        "packet EPUBCheck",
+        "tests/packet/test_packet_build.py::test_epubcheck",
+        "EPUBCheck (Java) on the packet's EPUB",
+    ),
+    SlowGroup(
+        "packet rebuild",
+        "tests/packet/test_packet_build.py::test_a_rebuild",
+        "the whole packet laid out a second time",
+    ),
+    SlowGroup(
+        "EPUBCheck on every errata place",
+        "tests/robustness/test_errata_links.py::test_epubcheck",
+        "EPUBCheck (Java) on a book of its own",
+    ),
+    SlowGroup(
+        "bundled batch",
+        "tests/test_batch.py::test_bundled_documents_and_a_broken_one",
+        "every bundled record built in a subprocess batch and one by one",
+    ),
 )
 
 
