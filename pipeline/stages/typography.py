@@ -41,14 +41,40 @@ class _Mark:
 
 
 @dataclass(frozen=True, slots=True)
-class _Edit:
+class Edit:
+    """One replacement a rule made: the stretch it replaced in the text it was given, and where
+    its result stands in the text it gave."""
+
     old_start: int
     old_end: int
     new_start: int
     new_end: int
 
 
-def _moved(position: int, opens: bool, edits: list[_Edit], starts: list[int]) -> int:
+def apply_rule(rule: Rule, text: str) -> tuple[str, list[Edit]]:
+    """`text` with `rule` applied once over it, and its edits in order. A replacement equal to
+    what it matched is no change and no edit. The stage and the audit
+    (`editorial/audit/typography.py`) both apply the rules through this one function."""
+    pieces: list[str] = []
+    edits: list[Edit] = []
+    cursor = length = 0
+    for match in rule.pattern.finditer(text):
+        new = match.expand(rule.replacement)
+        if new == match.group(0):
+            continue
+        pieces.append(text[cursor : match.start()])
+        length += match.start() - cursor
+        edits.append(Edit(match.start(), match.end(), length, length + len(new)))
+        pieces.append(new)
+        length += len(new)
+        cursor = match.end()
+    if not edits:
+        return text, edits
+    pieces.append(text[cursor:])
+    return "".join(pieces), edits
+
+
+def _moved(position: int, opens: bool, edits: list[Edit], starts: list[int]) -> int:
     """Where a position lands after `edits` (sorted, not overlapping). A position inside a
     replaced stretch goes to its start if it opens an intervention, else to its end."""
     index = bisect_right(starts, position) - 1
@@ -64,32 +90,20 @@ def _moved(position: int, opens: bool, edits: list[_Edit], starts: list[int]) ->
 
 def _apply(text: str, rules: tuple[Rule, ...], tally: _Tally, marks: list[_Mark]) -> str:
     for rule in rules:
-        pieces: list[str] = []
-        edits: list[_Edit] = []
-        cursor = 0
-        length = 0
-        for match in rule.pattern.finditer(text):
-            new = match.expand(rule.replacement)
-            if new == match.group(0):
-                continue
+        typeset, edits = apply_rule(rule, text)
+        if not edits:
+            continue
+        for edit in edits:
             tally.counts[rule.name] += 1
             if len(tally.examples[rule.name]) < EXAMPLES_PER_RULE:
-                lo, hi = max(0, match.start() - _CONTEXT), match.end() + _CONTEXT
+                lo, hi = max(0, edit.old_start - _CONTEXT), edit.old_end + _CONTEXT
+                new = typeset[edit.new_start : edit.new_end]
                 before = text[lo:hi].replace(PLACEHOLDER, "")
-                after = (text[lo : match.start()] + new + text[match.end() : hi]).replace(
+                after = (text[lo : edit.old_start] + new + text[edit.old_end : hi]).replace(
                     PLACEHOLDER, ""
                 )
                 tally.examples[rule.name].append((before, after))
-            pieces.append(text[cursor : match.start()])
-            length += match.start() - cursor
-            edits.append(_Edit(match.start(), match.end(), length, length + len(new)))
-            pieces.append(new)
-            length += len(new)
-            cursor = match.end()
-        if not edits:
-            continue
-        pieces.append(text[cursor:])
-        text = "".join(pieces)
+        text = typeset
         starts = [edit.old_start for edit in edits]
         for mark in marks:
             mark.position = _moved(mark.position, mark.opens, edits, starts)

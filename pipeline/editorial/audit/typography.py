@@ -23,6 +23,7 @@ from pipeline.editorial.audit.units import CALL_MARK, labels, text_runs
 from pipeline.errors import PipelineError
 from pipeline.model import Document, Inlines, Intervention, Text
 from pipeline.rules.typography import NBSP, TYPOGRAPHY_RULES, Rule
+from pipeline.stages.typography import Edit, apply_rule
 
 # Changes a few characters apart are one change seen twice ("--" → NBSP, –, space).
 _NEAR = 3
@@ -37,48 +38,33 @@ class Fire:
     end: int
 
 
-def _moved(position: int, edits: list[tuple[int, int, int, int]], end: bool) -> int:
-    """Where a position of the text lands after one rule's edits (old start, old end, new
-    start, new end; in order, not overlapping). The end of a span that a later edit overlaps
-    moves to that edit's end, its start to that edit's start."""
+def _moved(position: int, edits: list[Edit], end: bool) -> int:
+    """Where a position of the text lands after one rule's edits (in order, not overlapping).
+    The end of a span that a later edit overlaps moves to that edit's end, its start to that
+    edit's start."""
     shift = 0
-    for old_start, old_end, new_start, new_end in edits:
-        if position < old_start or (end and position == old_start):
+    for edit in edits:
+        if position < edit.old_start or (end and position == edit.old_start):
             break
-        if position < old_end or position == old_start:
-            return new_end if end else new_start
-        shift = new_end - old_end
+        if position < edit.old_end or position == edit.old_start:
+            return edit.new_end if end else edit.new_start
+        shift = edit.new_end - edit.old_end
     return position + shift
 
 
 def typeset(text: str, rules: tuple[Rule, ...] = TYPOGRAPHY_RULES) -> tuple[str, list[Fire]]:
-    """`text` with every rule applied in order, and each replacement made, located in the
-    result (a replacement equal to what it matched is no change and not counted, as in the
-    typography stage)."""
+    """`text` with every rule applied in order, as the typography stage applies them
+    (`stages.typography.apply_rule`), and each replacement made, located in the result."""
     fires: list[Fire] = []
     for rule in rules:
-        pieces: list[str] = []
-        edits: list[tuple[int, int, int, int]] = []
-        cursor = length = 0
-        for match in rule.pattern.finditer(text):
-            new = match.expand(rule.replacement)
-            if new == match.group(0):
-                continue
-            pieces.append(text[cursor : match.start()])
-            length += match.start() - cursor
-            edits.append((match.start(), match.end(), length, length + len(new)))
-            pieces.append(new)
-            length += len(new)
-            cursor = match.end()
+        text, edits = apply_rule(rule, text)
         if not edits:
             continue
-        pieces.append(text[cursor:])
-        text = "".join(pieces)
         fires = [
             Fire(f.rule, _moved(f.start, edits, end=False), _moved(f.end, edits, end=True))
             for f in fires
         ]
-        fires.extend(Fire(rule.name, new_start, new_end) for _, _, new_start, new_end in edits)
+        fires.extend(Fire(rule.name, e.new_start, e.new_end) for e in edits)
     return text, sorted(fires, key=lambda f: (f.start, f.end))
 
 

@@ -33,9 +33,11 @@ from pipeline.model import (
     inline_text,
     supplied,
 )
+from pipeline.stages.typography import PLACEHOLDER
 
-CALL_MARK = "\ue003"  # a note call or editorial bracket in a run's text, as the typography stage
-# joins them (pipeline/stages/typography.py): one character that no rule matches
+# A note call or editorial bracket in a run's text, as the typography stage joins them: one
+# character that no rule matches.
+CALL_MARK = PLACEHOLDER
 
 # The classes html.py gives the elements a print style may set in small capitals; which of them
 # really are is read from the stylesheet (caps.py).
