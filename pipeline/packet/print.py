@@ -38,7 +38,9 @@ from pipeline.writers.breaking import book_breaking
 from pipeline.writers.fetcher import StylesFetcher
 from pipeline.writers.pdf import (
     BASE_URL,
+    PAGE_GEOMETRY,
     PRINT_CSS,
+    TEXT_WIDTH_MM,
     LayoutRound,
     NotePlacement,
     anchor_pages,
@@ -77,17 +79,20 @@ class PacketGeometry:
         return round(self.width - self.text_width - self.inner, 1)
 
 
-# A4 and Letter are the print edition's own pages (pdf.PAGE_GEOMETRY: 120 mm, ≈ 68 characters).
+def _print_edition_page(paper: str) -> PacketGeometry:
+    """A4 and Letter are the print edition's own pages (pdf.PAGE_GEOMETRY: 120 mm, ≈ 68
+    characters), taken from there so that the two cannot drift apart."""
+    page = PAGE_GEOMETRY[paper]
+    return PacketGeometry(
+        page.size, page.width, page.height, page.head, page.foot, page.inner, TEXT_WIDTH_MM,
+        f"the print edition's page: {page.why}",
+    )  # fmt: skip
+
+
 # The half sizes, which a booklet imposes two-up, hold a shorter measure at the same type size.
 GEOMETRY: dict[str, PacketGeometry] = {
-    "a4": PacketGeometry(
-        "A4", 210.0, 297.0, head=27.0, foot=40.0, inner=36.0, text_width=120.0,
-        why="the print edition's A4 page: an outer margin of 54 mm holds a reader's notes",
-    ),
-    "letter": PacketGeometry(
-        "letter", 215.9, 279.4, head=24.0, foot=36.0, inner=38.0, text_width=120.0,
-        why="the print edition's US Letter page",
-    ),
+    "a4": _print_edition_page("a4"),
+    "letter": _print_edition_page("letter"),
     "a5": PacketGeometry(
         "A5", 148.0, 210.0, head=17.0, foot=24.0, inner=15.0, text_width=106.0,
         why="half an A4 sheet: 106 mm hold about 60 characters, a book's measure still",
