@@ -30,11 +30,9 @@ from pipeline.writers.cover import render_cover as cover_image
 from pipeline.writers.epub.accessibility import CONFORMS_TO, SELF_EVALUATION
 from pipeline.writers.epub.package import (
     FALLBACK_MODIFIED,
-    NCX,
-    XHTML,
     _Writer,
+    add_contents,
     pin_zip,
-    stylesheet,
 )
 from pipeline.writers.epub.plan import BookFile, BookPlan, plan_book
 from pipeline.writers.epub.render import (
@@ -359,33 +357,7 @@ def _package(
     ):
         book.add_metadata(None, "meta", value, {"property": prop})
     book.add_metadata(None, "meta", SELF_EVALUATION, {"property": "a11y:certifiedBy"})
-    items = {}
-    for file in spine:
-        item = epub.EpubItem(
-            uid=file.name.removesuffix(".xhtml"),
-            file_name=file.name,
-            media_type=XHTML,
-            content=files[file.name],
-        )
-        if file is NAV:
-            item.properties = ["nav"]
-        items[file.name] = item
-        book.add_item(item)
-    book.add_item(
-        epub.EpubItem(
-            uid="css",
-            file_name=CSS_FILE,
-            media_type="text/css",
-            content=stylesheet(spec.options.paragraph_numbers),
-        )
-    )
-    image = epub.EpubCover(uid="cover-image", file_name=COVER_IMAGE)
-    image.media_type = "image/png"
-    image.content = cover_png
-    book.add_item(image)
-    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-    book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type=NCX, content=ncx))
-    book.spine = [items[file.name] for file in spine]
+    add_contents(book, spine, NAV, files, cover_png, ncx, spec.options.paragraph_numbers)
     out = io.BytesIO()
     writer = _Writer(
         out,

@@ -29,7 +29,7 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import ebooklib
@@ -45,7 +45,7 @@ from pipeline.writers.epub.accessibility import (
     features,
     summary,
 )
-from pipeline.writers.epub.plan import BookPlan
+from pipeline.writers.epub.plan import BookFile, BookPlan
 from pipeline.writers.epub.render import COVER_IMAGE, CSS_FILE, render_ncx
 from pipeline.writers.shared import (
     content_date,
@@ -95,19 +95,27 @@ def modified_date(meta: Meta) -> datetime:
     return FALLBACK_MODIFIED
 
 
-def package_book(plan: BookPlan, files: Mapping[str, bytes], cover_png: bytes) -> bytes:
-    """The EPUB's bytes: `files` (XHTML by name, as `render.render_book` gives them) with the
-    stylesheet, the cover image, the NCX and the package document."""
-    meta = plan.doc.meta
-    book = epub.EpubBook()
-    write_metadata(book, plan, files)
+def add_contents(
+    book: epub.EpubBook,
+    spine: Sequence[BookFile],
+    nav: BookFile,
+    files: Mapping[str, bytes],
+    cover_png: bytes,
+    ncx: bytes,
+    paragraph_numbers: bool,
+) -> None:
+    """A book's items and spine, for a record's EPUB and a packet's alike: every XHTML file of
+    `spine` (`nav` marked as the nav), the stylesheet, the cover image with its EPUB 2 hint,
+    and our NCX."""
     items = {}
-    for file in plan.spine:
-        stem = file.name.removesuffix(".xhtml")
+    for file in spine:
         item = epub.EpubItem(
-            uid=stem, file_name=file.name, media_type=XHTML, content=files[file.name]
+            uid=file.name.removesuffix(".xhtml"),
+            file_name=file.name,
+            media_type=XHTML,
+            content=files[file.name],
         )
-        if file is plan.nav:
+        if file is nav:
             # Our own nav as a raw item (NOTES.md EbookLib items 2, 5 and 7).
             item.properties = ["nav"]
         items[file.name] = item
@@ -117,7 +125,7 @@ def package_book(plan: BookPlan, files: Mapping[str, bytes], cover_png: bytes) -
             uid="css",
             file_name=CSS_FILE,
             media_type="text/css",
-            content=stylesheet(plan.paragraph_numbers),
+            content=stylesheet(paragraph_numbers),
         )
     )
     cover_image = epub.EpubCover(uid="cover-image", file_name=COVER_IMAGE)
@@ -127,12 +135,21 @@ def package_book(plan: BookPlan, files: Mapping[str, bytes], cover_png: bytes) -
     # The EPUB 2 cover hint, for older readers; the page itself is in the spine and the
     # landmarks (NOTES.md item 8).
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-    # Our own NCX, with the page-list EbookLib's cannot write; its id is the "ncx" that the
-    # spine's toc attribute always names (NOTES.md item 4).
+    # Its id is the "ncx" that the spine's toc attribute always names (NOTES.md item 4).
+    book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type=NCX, content=ncx))
+    book.spine = [items[file.name] for file in spine]
+
+
+def package_book(plan: BookPlan, files: Mapping[str, bytes], cover_png: bytes) -> bytes:
+    """The EPUB's bytes: `files` (XHTML by name, as `render.render_book` gives them) with the
+    stylesheet, the cover image, the NCX and the package document."""
+    meta = plan.doc.meta
+    book = epub.EpubBook()
+    write_metadata(book, plan, files)
+    # Our own NCX, with the page-list EbookLib's cannot write (NOTES.md item 4).
     authors = [person.name for person in creators(meta)]
     ncx = render_ncx(plan, epub_identifier(meta), authors)
-    book.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type=NCX, content=ncx))
-    book.spine = [items[file.name] for file in plan.spine]
+    add_contents(book, plan.spine, plan.nav, files, cover_png, ncx, plan.paragraph_numbers)
     book.guide = [
         {"type": "cover", "href": plan.cover.name, "title": "Cover"},
         {"type": "toc", "href": plan.nav.name, "title": "Contents"},
