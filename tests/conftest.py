@@ -329,6 +329,11 @@ SLOW = (
     ),
     SlowGroup("Dask", "tests/test_batch.py::test_dask", "starts a Dask cluster of two processes"),
     SlowGroup(
+        "cached builds",
+        "tests/test_cache.py::test_a_build_from_the_cache",
+        "three builds of the 1973 record in subprocesses: no cache, filling it, from it",
+    ),
+    SlowGroup(
         "deep temporary folder",
         "tests/test_batch.py::test_a_temporary_folder_too_long",
         "a batch in a subprocess with spawn workers",

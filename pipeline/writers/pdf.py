@@ -43,6 +43,7 @@ from markupsafe import Markup, escape
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 
+from pipeline.cache import template_bytecode
 from pipeline.context import PAPER_SIZES, STYLES_DIR, TEMPLATES_DIR, Context
 from pipeline.errors import PipelineError
 from pipeline.model import (
@@ -75,6 +76,7 @@ from pipeline.writers.html import (
     render_inlines,
 )
 from pipeline.writers.hyphenation import WordMarks
+from pipeline.writers.hyphenation_patterns import preload as preload_patterns
 from pipeline.writers.shared import (
     content_date,
     contributors,
@@ -478,6 +480,7 @@ def environment() -> Environment:
         autoescape=select_autoescape(("html", "j2", "xml"), default=True),
         trim_blocks=False,
         lstrip_blocks=False,
+        bytecode_cache=template_bytecode(__file__),  # compiled once per machine (cache.py)
     )
 
 
@@ -882,6 +885,7 @@ def layout_print(doc: Document, ctx: Context, fetcher: StylesFetcher | None = No
     """Lay out the print edition and check it (see the module docstring)."""
     _check_settings(ctx)
     fetcher = fetcher or StylesFetcher()
+    preload_patterns(doc.meta.language or "en")
     current = LayoutRound(numbers=frozenset() if ctx.settings.paragraph_numbers else None)
     rounds = []
     # Each round keeps a word or a block whole or moves a note to the back, so this ends.

@@ -30,6 +30,7 @@ from typing import assert_never
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from pipeline.cache import template_bytecode
 from pipeline.context import PAPER_SIZES, TEMPLATES_DIR
 from pipeline.model import (
     SUPPLIED_OPEN,
@@ -104,6 +105,7 @@ def environment() -> Environment:
         autoescape=True,  # text from a source can never become markup (NOTES.md, Security)
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=template_bytecode(__file__),  # compiled once per machine (cache.py)
     )
 
 
