@@ -184,11 +184,15 @@ def _release_layouts(scan: bool = False) -> None:
     elsewhere (a test's or a benchmark's own), found among the live objects, uncollected
     cycles included: a fraction of a full collection, but too dear for every build."""
     fonts = sys.modules.get("weasyprint.text.fonts")
-    if fonts is None:
+    # Only the print writer makes layouts (`writers.pdf.font_configuration`): if it was never
+    # imported there is nothing to remove, and importing it here, in a `finally`, would run
+    # WeasyPrint's imports again after a Ctrl-C or SIGTERM stopped them halfway (fontTools'
+    # subsetter then fails on the methods its first half added: "Oops, class 'Coverage' has
+    # method 'intersect'"), which turned an interruption into an internal error.
+    pdf = sys.modules.get("pipeline.writers.pdf")
+    if fonts is None or pdf is None:
         return
-    from pipeline.writers.pdf import release_fonts
-
-    release_fonts()
+    pdf.release_fonts()
     if not scan:
         return
     for found in gc.get_objects():

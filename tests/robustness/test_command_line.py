@@ -96,6 +96,41 @@ def test_an_interrupted_build_says_so_and_writes_nothing(built, signum, status):
     assert leftovers(out.parent) == []
 
 
+# Ctrl-C while WeasyPrint's imports run: fontTools' subsetter has added its methods to the
+# font table classes when the interruption stops its module, so importing it a second time fails.
+INTERRUPTED_IMPORT = """
+import importlib.abc, importlib.machinery, sys
+
+class Interrupted(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "fontTools.subset":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        real = spec.loader.exec_module
+        def exec_module(module):
+            real(module)
+            raise KeyboardInterrupt  # as Ctrl-C at the module's last line
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, Interrupted())
+from pipeline.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_during_the_imports_is_an_interruption_not_an_internal_error(built):
+    folder, out, earlier = built
+    (folder / "source.txt").write_text(SOUND.replace("Yes,", "Yes indeed,"), encoding="utf-8")
+    command = [sys.executable, "-c", INTERRUPTED_IMPORT, "build", str(folder), "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode in (130, -signal.SIGINT), done.stderr
+    assert done.stderr.strip().splitlines() == ["interrupted; nothing written"]
+    assert snapshot(out) == earlier
+    assert leftovers(out.parent) == []
+
+
 def test_a_full_disk_is_a_message_and_the_earlier_edition_stays(built):
     folder, out, earlier = built
     (folder / "source.txt").write_text(SOUND.replace("Yes,", "Yes indeed,"), encoding="utf-8")
