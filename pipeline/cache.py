@@ -20,10 +20,12 @@ again: the cache never changes an output and never fails a build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -112,4 +114,25 @@ def template_bytecode(creator: str) -> Any:
     except OSError:
         return None
     place = subfolder(f"jinja2/{key('jinja2 templates', jinja2.__version__, code)}")
-    return None if place is None else jinja2.FileSystemBytecodeCache(str(place))
+    return None if place is None else _quiet_bytecode_cache()(str(place))
+
+
+@cache
+def _quiet_bytecode_cache() -> Any:
+    """Jinja2's file cache, made to keep the promise above: its own raises when an entry cannot
+    be written (a full disk) or is damaged past its header."""
+    import jinja2
+
+    class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # pickle's and marshal's errors share no base: compile again
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            # The template is compiled; keeping it is a saving, not a duty.
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    return QuietBytecodeCache

@@ -120,3 +120,38 @@ def test_a_build_from_the_cache_gives_the_same_files_as_one_without(tmp_path: Pa
     assert without.keys() == filling.keys() == from_cache.keys()
     for name in without:
         assert without[name] == filling[name] == from_cache[name], name
+
+
+def _render_with_cache(folder: Path, creator: str) -> str:
+    from jinja2 import Environment, FileSystemLoader
+
+    (folder / "page.html").write_text("<p>{{ words }}</p>")
+    env = Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=True,
+        bytecode_cache=cache.template_bytecode(creator),
+    )
+    return env.get_template("page.html").render(words="a < b")
+
+
+def test_a_damaged_template_entry_is_compiled_again(cache_in: Path, tmp_path: Path) -> None:
+    assert _render_with_cache(tmp_path, __file__) == "<p>a &lt; b</p>"
+    (entry,) = cache_in.glob("jinja2/*/*")
+    from jinja2.bccache import bc_magic
+
+    assert entry.read_bytes().startswith(bc_magic)
+    entry.write_bytes(bc_magic + b"not a pickle, not marshal")  # passes Jinja2's own check
+    assert _render_with_cache(tmp_path, __file__) == "<p>a &lt; b</p>"
+
+
+def test_a_template_entry_that_cannot_be_written_is_not_an_error(
+    cache_in: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile as tempfile_module
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(27, "File too large")
+
+    monkeypatch.setattr(tempfile_module, "NamedTemporaryFile", full_disk)
+    assert _render_with_cache(tmp_path, __file__) == "<p>a &lt; b</p>"
+    assert list(cache_in.glob("jinja2/*/*")) == []
