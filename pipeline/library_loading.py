@@ -136,7 +136,8 @@ def _run_with_prebuilt_declarations(inner: importlib.abc.Loader, module: ModuleT
     stood_in = getattr(module, "ffi", None)
     if len(made) != 1 or stood_in is not made[0] or stood_in.ffi is None:
         return False
-    module.ffi = stood_in.ffi  # type: ignore[attr-defined]  # the module's functions and WeasyPrint's importers see the real FFI
+    # The module's own functions and WeasyPrint's `from .ffi import ffi` see the real FFI.
+    module.ffi = stood_in.ffi  # type: ignore[attr-defined]
     return True
 
 
