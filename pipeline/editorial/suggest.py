@@ -996,8 +996,13 @@ def suggest(
     for i, token in enumerate(tokens):
         # A word beside a doubled one is not judged: its neighbour is a slip, so what the
         # pair says about it is no evidence, and a merged entry would change a right word.
+        # Nor is a word beside a non-word, whose reading is the finder's guess ("old ties
+        # vbut" read "times but"); a capitalised one still is, as the rest of a title whose
+        # other word is misspelt ("Genera Secterary").
         beside_doubled = {i - 1, i, i + 1} & doubled
-        judged = token.is_word and token.checked and i not in corrected and not beside_doubled
+        beside_slip = bool({i - 1, i + 1} & corrected.keys()) and not token.capitalised
+        judged = token.is_word and token.checked and i not in corrected
+        judged = judged and not beside_doubled and not beside_slip
         finding = _real_word(vocabulary, tokens, i, corrected) if judged else None
         if finding and vocabulary.known(token.lower):
             findings.append(finding)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.editorial.confusion import CONFUSION_SETS, CONTEXT_RULES, DOUBLED_OK
+from pipeline.editorial.review import inputs_for
 from pipeline.editorial.suggest import (
     DOUBLED_WORD,
     NON_WORD,
@@ -23,6 +24,7 @@ from pipeline.editorial.suggest import (
     tokenize,
 )
 from pipeline.editorial.wordlist import accepted_words, load_wordlist, parse_wordlist
+from pipeline.pipeline import resolve
 from pipeline.stages.errata import apply_errata, parse_errata
 from tests.conftest import RECORD_1973, SOURCES
 
@@ -347,3 +349,16 @@ def test_slip_cost_counts_two_slips_as_two() -> None:
 def test_a_non_word_takes_the_reading_one_slip_away() -> None:
     (found,) = suggest("A war would complidate our relations.\n")
     assert found.proposal == "complicate"
+
+
+def test_a_word_beside_a_non_word_is_left_as_written() -> None:
+    # Judged against the finder's reading of its neighbour, "ties" became "times" and the
+    # entry changed a right word with the slip (benchmarks/suggest_eval.py, tuning half).
+    folder = SOURCES / "1974-10-08-us-polish-talks"
+    text = (folder / "source.txt").read_text(encoding="utf-8")
+    damaged = text.replace("old ties but", "old ties vbut", 1)
+    inputs = inputs_for(resolve(folder), damaged)
+    found = suggest(damaged, names=inputs.names, accepted=inputs.accepted)
+    (slip,) = [s for s in found if "vbut" in s.context]
+    assert (slip.suspect, slip.proposal) == ("vbut", "but")
+    assert "ties" not in slip.context
