@@ -203,7 +203,9 @@ def _collateral(product: etree._Element, entry: Entry) -> None:
         ("ResourceMode", "03"),  # image
     )
     _fields(
-        _add(resource, "ResourceVersion"), ("ResourceForm", "02"), ("ResourceLink", entry.url(entry.cover))
+        _add(resource, "ResourceVersion"),
+        ("ResourceForm", "02"),
+        ("ResourceLink", entry.url(entry.cover)),
     )
 
 
