@@ -473,14 +473,20 @@ def _neighbours(
     corrected = corrected or {}
 
     def word(j: int) -> str | None:
-        if not 0 <= j < len(tokens) or not tokens[j].is_word or tokens[j].all_caps:
-            return None
-        w = corrected.get(j, tokens[j].lower)
+        w = _context_word(tokens, j, corrected)
         return w if w in lexicon.unigrams and w != "i" else None
 
     left = word(i - 1) if tokens[i].joined_before else None
     right = word(i + 1) if i + 1 < len(tokens) and tokens[i + 1].joined_before else None
     return left, right
+
+
+def _context_word(tokens: tuple[Token, ...], j: int, corrected: dict[int, str]) -> str | None:
+    """Token `j` as context for a neighbour, lower case and corrected: None for a number, an
+    acronym ("US" is no "us") or the text's edge."""
+    if not 0 <= j < len(tokens) or not tokens[j].is_word or tokens[j].all_caps:
+        return None
+    return corrected.get(j, tokens[j].lower)
 
 
 def _beside_name(vocabulary: Vocabulary, tokens: tuple[Token, ...], i: int) -> bool:
@@ -707,20 +713,17 @@ class _Phrase:
 
     @classmethod
     def around(cls, tokens: tuple[Token, ...], i: int, corrected: dict[int, str]) -> _Phrase:
-        def word(j: int) -> str | None:
-            if not 0 <= j < len(tokens) or not tokens[j].is_word or tokens[j].all_caps:
-                return None  # a number, an acronym ("US" is no "us"), the text's edge
-            return corrected.get(j, tokens[j].lower)
-
         before: list[str] = []
         j = i
-        while len(before) < 2 and tokens[j].joined_before and (w := word(j - 1)) is not None:
+        while len(before) < 2 and tokens[j].joined_before:
+            if (w := _context_word(tokens, j - 1, corrected)) is None:
+                break
             before.insert(0, w)
             j -= 1
         after: list[str] = []
         j = i + 1
         while len(after) < 2 and j < len(tokens) and tokens[j].joined_before:
-            if (w := word(j)) is None:
+            if (w := _context_word(tokens, j, corrected)) is None:
                 break
             after.append(w)
             j += 1
@@ -732,13 +735,13 @@ class _Phrase:
     def shown(self, other: str | None = None) -> str:
         return " ".join(self.words if other is None else self.put(other))
 
-    def gains(self, model: Trigrams | None) -> Callable[[str], float | None]:
+    def gains(self, model: Trigrams) -> Callable[[str], float | None]:
         """How much likelier (in nats) the phrase is with another word in the token's place;
-        None when the model does not know one of the two words, or there is no model."""
-        here = model.window(self.words, self.at) if model is not None else None
+        None when the model does not know one of the two words."""
+        here = model.window(self.words, self.at)
 
         def gain(other: str) -> float | None:
-            if model is None or here is None:
+            if here is None:
                 return None
             there = model.window(self.put(other), self.at)
             return None if there is None else there - here
