@@ -27,22 +27,20 @@ from pipeline.errors import PipelineError
 from pipeline.metadata import LANGUAGE_TAG
 from pipeline.toml_tables import BOOL, TEXT, TEXTS, checked_tables, line_of
 
-STR, LIST = TEXT, TEXTS
-
 # Each key with its type; `REQUIRED` the keys a packet cannot do without.
 SCHEMA: dict[str, dict[str, str]] = {
     "packet": {
-        "title": STR,
-        "short_title": STR,
-        "course": STR,
-        "term": STR,
-        "instructor": STR,
-        "date": STR,
-        "language": STR,
-        "introduction": STR,
-        "documents": LIST,
-        "sources": STR,
-        "paper": STR,
+        "title": TEXT,
+        "short_title": TEXT,
+        "course": TEXT,
+        "term": TEXT,
+        "instructor": TEXT,
+        "date": TEXT,
+        "language": TEXT,
+        "introduction": TEXT,
+        "documents": TEXTS,
+        "sources": TEXT,
+        "paper": TEXT,
     },
     "options": {"duplex": BOOL, "paragraph_numbers": BOOL, "annotation": BOOL},
 }
