@@ -502,6 +502,24 @@ def test_the_validator_rejects_what_tei_all_does_not_allow(tmp_path, kinds):
     assert errors and "sp" in errors[0]
 
 
+def test_the_jing_wrappers_notes_on_missing_jars_are_not_complaints(tmp_path, monkeypatch):
+    # Debian's /usr/bin/jing warns of optional jars it did not find; which ones depends on
+    # the machine (a fresh one lacks xml-apis.jar), and the notes say nothing of the files.
+    fake = tmp_path / "bin" / "jing"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/bin/sh\n"
+        "echo '[warning] /usr/bin/jing: Unable to locate xml-apis in /usr/share/java' >&2\n"
+        "echo '/tmp/x.xml:3:7: error: element \"sp\" not allowed here' \n"
+        "exit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
+    assert schema_errors([tmp_path / "x.xml"], "generic") == [
+        '/tmp/x.xml:3:7: error: element "sp" not allowed here'
+    ]
+
+
 def test_words_read_back_are_the_editions(docs, sink, kinds):
     assert round_trip_problems(kitchen_sink(docs), sink) == ()
     assert round_trip_problems(intervention_doc(), kinds) == ()

@@ -10,6 +10,7 @@ number of files. Nothing is fetched: the schemas are in `schemas/` (see its READ
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -20,6 +21,12 @@ from pipeline.errors import PipelineError
 from pipeline.writers.tei import profile
 
 TIMEOUT = 600  # seconds; a batch of bundled records takes a few
+
+# Debian's /usr/bin/jing is a java-wrappers script that looks for optional jars (xml-apis,
+# avalon-framework, batik-all, …) and says on stderr which it did not find. Which ones are
+# there depends on what else the machine has installed (xml-apis.jar is in no Debian 12
+# package), and the lines are about the machine, not the files: they are not jing's verdict.
+_WRAPPER_NOTE = re.compile(r"^\[warning\] \S*jing: Unable to locate \S+ in \S+$")
 
 
 def schema_path(profile_name: str) -> Path:
@@ -40,7 +47,11 @@ def schema_errors(paths: Sequence[Path], profile_name: str) -> list[str]:
         stdin=subprocess.DEVNULL,
         timeout=TIMEOUT,
     )
-    said = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    said = [
+        line
+        for line in (result.stdout + result.stderr).splitlines()
+        if line.strip() and not _WRAPPER_NOTE.match(line)
+    ]
     if result.returncode != 0 and not said:
         said = [f"jing exited with status {result.returncode} and said nothing"]
     return said
