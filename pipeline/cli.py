@@ -475,8 +475,40 @@ def _one_line(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
+RESEND_AFTER = 0.01
+"""Seconds after which a signal that landed in a finalizer is sent again
+(`_raise_outside_finalizers`)."""
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    _raise_outside_finalizers(signum, frame, KeyboardInterrupt)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    _raise_outside_finalizers(signum, frame, Terminated)
+
+
+def _raise_outside_finalizers(
+    signum: int, frame: FrameType | None, error: type[KeyboardInterrupt]
+) -> None:
+    """Raise `error`, unless the signal landed in a finalizer (`__del__`, run whenever an
+    object goes, a closed ZipFile among them): Python prints an exception raised there as
+    "Exception ignored in …" with a traceback, drops it and lets the build run on. Then the
+    signal is sent again a moment later, when the finalizer has returned."""
+    if _in_finalizer(frame):
+        resend = threading.Timer(RESEND_AFTER, os.kill, (os.getpid(), signum))
+        resend.daemon = True
+        resend.start()
+        return
+    raise error
+
+
+def _in_finalizer(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 @contextmanager
@@ -489,7 +521,7 @@ def _interrupts_raise(after: Handler | None) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    before_int = signal.signal(signal.SIGINT, _interrupt)
     before_term = signal.signal(signal.SIGTERM, _terminate)
     try:
         yield

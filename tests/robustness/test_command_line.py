@@ -355,3 +355,42 @@ def test_check_epub_passes_a_built_edition_and_names_what_is_wrong(built):
         check_epub(corrupted(good), "record.epub")
     with pytest.raises(MalformedEdition, match="not a zip archive"):
         check_epub(b"PK no zip", "record.epub")
+
+
+FINALIZER_PROBE = """
+import os, signal, sys, time
+from pipeline.cli import Terminated, _interrupts_raise
+
+class Finalized:
+    def __del__(self):
+        os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+        end = time.monotonic() + 0.05
+        while time.monotonic() < end:  # the handler runs here, inside __del__
+            pass
+
+with _interrupts_raise(None):
+    try:
+        Finalized()  # dropped at once: its __del__ runs
+        time.sleep(5)
+        print("ran on")
+    except Terminated:
+        print("terminated after the finalizer")
+    except KeyboardInterrupt:
+        print("interrupted after the finalizer")
+"""
+
+
+@pytest.mark.parametrize(("name", "said"), [("SIGINT", "interrupted"), ("SIGTERM", "terminated")])
+def test_a_signal_that_lands_in_a_finalizer_still_stops_the_command(name, said):
+    """Seen once in make test: Ctrl-C landed in a ZipFile's __del__ during a build; Python
+    printed "Exception ignored in …" with a traceback, dropped the interrupt and the build ran
+    on. The signal is now sent again once the finalizer has returned."""
+    done = subprocess.run(
+        [sys.executable, "-c", FINALIZER_PROBE, name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.strip() == f"{said} after the finalizer"
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
