@@ -4,18 +4,20 @@
 unseen (the print rework did: the recording hook it watched was renamed). These tests run the
 pieces each measure depends on, at the smallest size: the recorded build and the bare render
 it is compared with give the same PDF (or the ratio would compare different work), and the
-long record reads as its copies and builds within its own limits.
+long record reads as its copies and builds within its own limits; callgrind's counts of two
+stretches of one child come back under their labels, in proportion to the work.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 
-from benchmarks import archive, corpus, where
+from benchmarks import archive, corpus, instructions, where
 from pipeline.inputs import read_inputs
 from pipeline.pipeline import prepare_inputs
-from tests.conftest import RECORD_1973, SOURCES
+from tests.conftest import RECORD_1973, ROOT, SOURCES
 
 SHORTEST = SOURCES / "1974-04-23-us-panama-memcon"
 
@@ -43,3 +45,24 @@ def test_every_phase_where_times_is_a_function_of_the_build() -> None:
         for part in phase.attribute.split("."):
             owner = getattr(owner, part)
         assert callable(owner), phase.label
+
+
+COUNTED = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from benchmarks.instructions import counted
+with counted("once"):
+    sum(i * i for i in range(20_000))
+with counted("twice"):
+    sum(i * i for i in range(40_000))
+"""
+
+
+def test_callgrind_counts_each_labelled_stretch_in_proportion_to_its_work() -> None:
+    """The instruments of measure 1 (instructions.py): valgrind is a row of system-deps.txt
+    for the tests and the benchmark."""
+    assert instructions.missing() is None
+    counts = instructions.run_counted([sys.executable, "-c", COUNTED, ROOT], ROOT)
+    assert set(counts) == {"once", "twice"}
+    assert counts["once"] > 1_000_000  # the loop itself, not the calls around it
+    assert 1.8 < counts["twice"] / counts["once"] < 2.2

@@ -3,7 +3,8 @@
 # needs each, are the rows of tools/system-deps.txt, the table `python -m pipeline doctor` checks
 # too: list a package there, never here. Plain bash, because this runs before Python is set up.
 # Usage: tools/system-deps.sh [core|check|bench]   (core: setup, build and test rows; check: also
-#        make check's, i.e. Ace by DAISY's Chromium and Node.js; bench: also make bench's Pandoc)
+#        make check's, i.e. Ace by DAISY's Chromium and Node.js; bench: also make bench's Pandoc,
+#        valgrind and C compiler)
 #        tools/system-deps.sh --list [core|check|bench]   (print the group's packages, install nothing)
 set -euo pipefail
 table="$(dirname "$0")/system-deps.txt"
