@@ -24,6 +24,7 @@ import signal
 import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -504,8 +505,13 @@ def _raise_outside_finalizers(
 
 
 def _in_finalizer(frame: FrameType | None) -> bool:
+    """Whether `frame` runs inside a `__del__` or a `weakref.finalize` callback (tempfile's
+    folders clean up through one): Python reports and drops what either raises."""
     while frame is not None:
-        if frame.f_code.co_name == "__del__":
+        code = frame.f_code
+        if code.co_name == "__del__" or (
+            code.co_name == "__call__" and code.co_filename == weakref.__file__
+        ):
             return True
         frame = frame.f_back
     return False

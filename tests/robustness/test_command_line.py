@@ -358,19 +358,32 @@ def test_check_epub_passes_a_built_edition_and_names_what_is_wrong(built):
 
 
 FINALIZER_PROBE = """
-import os, signal, sys, time
+import os, signal, sys, time, weakref
 from pipeline.cli import Terminated, _interrupts_raise
+
+def signal_and_wait():
+    os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+    end = time.monotonic() + 0.05
+    while time.monotonic() < end:  # the handler runs here, inside the finalizer
+        pass
 
 class Finalized:
     def __del__(self):
-        os.kill(os.getpid(), getattr(signal, sys.argv[1]))
-        end = time.monotonic() + 0.05
-        while time.monotonic() < end:  # the handler runs here, inside __del__
-            pass
+        signal_and_wait()
+
+class Plain:
+    pass
+
+def dropped():
+    if sys.argv[2] == "__del__":
+        return Finalized()
+    thing = Plain()
+    weakref.finalize(thing, signal_and_wait)
+    return thing
 
 with _interrupts_raise(None):
     try:
-        Finalized()  # dropped at once: its __del__ runs
+        dropped()  # dropped at once: its finalizer runs
         time.sleep(5)
         print("ran on")
     except Terminated:
@@ -380,13 +393,14 @@ with _interrupts_raise(None):
 """
 
 
+@pytest.mark.parametrize("finalizer", ["__del__", "weakref.finalize"])
 @pytest.mark.parametrize(("name", "said"), [("SIGINT", "interrupted"), ("SIGTERM", "terminated")])
-def test_a_signal_that_lands_in_a_finalizer_still_stops_the_command(name, said):
+def test_a_signal_that_lands_in_a_finalizer_still_stops_the_command(name, said, finalizer):
     """Seen once in make test: Ctrl-C landed in a ZipFile's __del__ during a build; Python
     printed "Exception ignored in …" with a traceback, dropped the interrupt and the build ran
     on. The signal is now sent again once the finalizer has returned."""
     done = subprocess.run(
-        [sys.executable, "-c", FINALIZER_PROBE, name],
+        [sys.executable, "-c", FINALIZER_PROBE, name, finalizer],
         cwd=ROOT,
         capture_output=True,
         text=True,
