@@ -245,6 +245,14 @@ LOOK_ALIKE = SlipKind("look-alike", 1.0, "letters a transcriber or OCR takes for
 WRONG_KEY = SlipKind("wrong-key", 2.0, "an unrelated letter for the right one")
 EXTRA_LETTER = SlipKind("extra-letter", 2.0, "an unrelated letter added")
 TWO_SLIPS = SlipKind("two-slips", 3.0, "two slips in one word")
+LOWER_CASE_I = SlipKind(
+    "lower-case-i",
+    1.0,
+    "'i' alone is no English word: the pronoun is 'I', and 'it', 'in', "
+    "'is' and 'if' become 'i' with a letter dropped",
+)
+"""The pronoun typed without the shift key costs what a dropped letter does: the trigram model
+chooses between them (`suggest._lower_case_i`)."""
 SLIP_KINDS: tuple[SlipKind, ...] = (
     DOUBLED_LETTER, SWAPPED_LETTERS, SWAPPED_ACROSS, ADJACENT_KEY, DROPPED_LETTER, EXTRA_KEY,
     LOOK_ALIKE,

@@ -8,6 +8,8 @@ Four checks run over the words of the text as the editor sees it (export junk su
 - **non-word**: a word in no shipped English dictionary, nor among the document's names or
   accepted words, nor a prefixed word, closed compound, elision or acronym; a capitalised unknown
   word is taken for a name unless a common word is one cheap slip away or its context vouches;
+  and a lower-case "i" standing alone (the pronoun unshifted, or "it", "in", "is", "if" with a
+  letter dropped);
 - **doubled word**: "the the";
 - **real-word**: a real word whose neighbours make another word far likelier — a member of its
   confusion set or a word one slip away (`confusion.py`: keyboard neighbours, look-alike
@@ -43,6 +45,7 @@ from pipeline.editorial.confusion import (
     DOUBLED_OK,
     INFLECTION_RULE,
     KEYSTROKE_RULE,
+    LOWER_CASE_I,
     PREFIXES,
     PREPOSITION_VERB_RULE,
     PREPOSITIONS,
@@ -509,6 +512,8 @@ def _non_word(
 ) -> _Finding | None:
     token = tokens[i]
     word = token.lower
+    if token.text == "i":
+        return _lower_case_i(vocabulary, tokens, i, text)
     if len(word) < 2 or vocabulary.known(word) or _is_compound_of_known(vocabulary, word):
         return None
     if _mixed_case(token.text) or _accented_form_known(vocabulary, word):
@@ -564,6 +569,55 @@ def _non_word(
     runner = f", and fits its context better than {ranked[1].word!r}" if len(ranked) > 1 else ""
     return _Finding(token.start, token.end, NON_WORD, token.text, proposal, "dictionary",
                     f"{why}; {proposal!r} is {edits}{runner}")  # fmt: skip
+
+
+def _lower_case_i(
+    vocabulary: Vocabulary, tokens: tuple[Token, ...], i: int, text: str
+) -> _Finding | None:
+    """A lower-case "i" standing alone is no English word: the pronoun is "I". It is the
+    pronoun typed without the shift key, or "it", "in", "is", "if" with a letter dropped; the
+    trigram model, which knows the pronoun (the books' pairs barely list it, `_neighbours`),
+    chooses. ("i." and "i.e." never come here: the tokenizer leaves a letter before a full stop
+    unchecked, as an initial.)"""
+    token = tokens[i]
+    if not _lone_i(vocabulary, tokens, i, text):
+        return None
+    model = load_trigrams()
+    gain = _Phrase.around(tokens, i, {}).gains(model)
+    candidates = [("i", LOWER_CASE_I.cost)] + [
+        (w, cost)
+        for w, cost in _near_words("i")
+        if len(w) > 1 and vocabulary.lexicon.count(w) >= EDIT_MIN_COUNT and model.known(w)
+    ]
+    scored = sorted(
+        (fit - SLIP_WEIGHT * cost, "I" if w == "i" else w)
+        for w, cost in candidates
+        if (fit := 0.0 if w == "i" else gain(w)) is not None
+    )[::-1]
+    if not scored:
+        return None
+    best_score, best = scored[0]
+    why = f"{LOWER_CASE_I.why}; the trigram model of English reads {best!r} best here"
+    rivals = [w for score, w in scored[1:] if best_score - score < REAL_WORD_SURE]
+    if rivals:
+        alternatives = (best, *rivals[:2])
+        return _Finding(token.start, token.end, NON_WORD, token.text, None, LOWER_CASE_I.name,
+                        f"{why}, but {', '.join(map(repr, alternatives[1:]))} fit about as well",
+                        alternatives)  # fmt: skip
+    return _Finding(token.start, token.end, NON_WORD, token.text, best, LOWER_CASE_I.name, why)
+
+
+def _lone_i(vocabulary: Vocabulary, tokens: tuple[Token, ...], i: int, text: str) -> bool:
+    """Whether the "i" at `i` is a word of English text: not a list marker ("(i)", "i)"), nor
+    among words no dictionary knows (Polish "i" is "and")."""
+    token = tokens[i]
+    if text[token.end : token.end + 1] == ")" or text[token.start - 1 : token.start] == "(":
+        return False
+    neighbours = [i - 1] if token.joined_before else []
+    neighbours += [i + 1] if i + 1 < len(tokens) and tokens[i + 1].joined_before else []
+    return all(
+        not tokens[j].is_word or vocabulary.known(tokens[j].lower) for j in neighbours if j >= 0
+    )
 
 
 def _plausible_slip_of_name(

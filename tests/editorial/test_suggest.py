@@ -362,3 +362,31 @@ def test_a_word_beside_a_non_word_is_left_as_written() -> None:
     (slip,) = [s for s in found if "vbut" in s.context]
     assert (slip.suspect, slip.proposal) == ("vbut", "but")
     assert "ties" not in slip.context
+
+
+@pytest.mark.parametrize(
+    ("text", "proposal", "alternatives"),
+    [
+        # A dropped letter of "in" (benchmarks/suggest_eval.py, tuning half: it was missed).
+        ("Not everything could be measured i rubles or dollars.\n", "in", ()),
+        # The pronoun or "it": both read well, so the editor chooses.
+        ("He replied that i was and also spoke of the meeting.\n", None, ("it", "I")),
+    ],
+)
+def test_a_lower_case_i_alone_is_a_slip(text, proposal, alternatives) -> None:
+    (found,) = suggest(text)
+    assert (found.suspect, found.kind, found.proposal) == ("i", NON_WORD, proposal)
+    assert found.alternatives == alternatives
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The terms are (i) the border and (ii) the trade.\n",  # a list marker
+        "The terms are i) the border and ii) the trade.\n",
+        "That is, i.e. at once.\n",  # an abbreviation: the tokenizer leaves it unchecked
+        "They founded Towarzystwo Przyjaciol i Sojusznikow there.\n",  # Polish "and"
+    ],
+)
+def test_a_lower_case_i_that_is_not_a_word_is_left_alone(text) -> None:
+    assert [s for s in suggest(text) if s.suspect == "i"] == []
