@@ -16,7 +16,7 @@ it is met, and exits 1 when a target is missed:
    render, and seconds swing by more than that from run to run on these shared machines,
    while the counts repeat to a few parts in ten thousand. The times are shown beside it.
    Without valgrind (or with `--instructions off`) the times judge it. Counting takes
-   about 3 minutes per record.
+   about 3 minutes per record, one record per core at a time.
 2. Both editions of the 1973 record, cold (a fresh `python -m pipeline build`), against
    Pandoc's two builds of it (`pandoc record.md -o record.epub`, `pandoc record.md
    --pdf-engine=weasyprint -o record.pdf`, with our WeasyPrint) from `record_markdown.py`.
@@ -62,6 +62,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
@@ -335,11 +336,15 @@ def pdf_instructions(folders: Sequence[Path]) -> list[Row]:
     if why_not is not None:
         return [judged("pdf-vs-bare", None, "skipped", f"instructions: {why_not}")]
     rows, ratios, spreads = [], [], []
-    for folder in folders:
-        print(f"   counting instructions: {folder.name} …", file=sys.stderr)
-        counts = instructions.run_counted(
-            [PY, Path(__file__).resolve(), "--count-pdf", folder], ROOT
-        )
+    print(f"   counting instructions: {', '.join(f.name for f in folders)} …", file=sys.stderr)
+
+    def count(folder: Path) -> dict[str, int]:
+        return instructions.run_counted([PY, Path(__file__).resolve(), "--count-pdf", folder], ROOT)
+
+    # One child per core at a time: a count, unlike a time, does not change with the load.
+    with ThreadPoolExecutor(max_workers=len(os.sched_getaffinity(0))) as pool:
+        all_counts = list(pool.map(count, folders))
+    for folder, counts in zip(folders, all_counts, strict=True):
         build, bare = counts["build 2"], counts["bare 2"]
         ratio = build / bare
         ratios.append(ratio)
