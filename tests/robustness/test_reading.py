@@ -19,7 +19,9 @@ from pipeline.stages import read
 from pipeline.stages.read import CHARACTER_RULES, decode, encoding_problem, wide_encoding
 from tests.conftest import ROOT
 
-FAMILY = sorted((ROOT.parent / "shared" / "sources").glob("*.txt")) + sorted(
+# The project's own copies of the family (the FRUS memcons the project took from the shared
+# sources, and the bundled records): a clone holds them wherever it stands.
+FAMILY = sorted((ROOT / "tests" / "fixtures" / "family" / "frus").glob("*.txt")) + sorted(
     (ROOT / "sources").glob("*/source.txt")
 )
 TEXTS = [decode(path.read_bytes(), path=path) for path in FAMILY]
