@@ -133,16 +133,22 @@ def run_ace(epub: Path, executable: Path | None = None) -> list[Violation]:
             "PUPPETEER_EXECUTABLE_PATH": chromium,
             "PUPPETEER_SKIP_DOWNLOAD": "1",
         }
-        result = subprocess.run(
-            [str(executable), "-f", "-s", "-o", str(out), str(epub)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
         report_path = out / "report.json"
-        if not report_path.exists():
+        # Ace's headless Chromium now and then dies before a report is written (seen twice in
+        # a row on a fresh CI clone, then not again): no verdict on the book. Run it once more,
+        # verbose, so that a second failure says why instead of "Re-run Ace using --verbose".
+        for options in (["-s"], ["--verbose"]):
+            result = subprocess.run(
+                [str(executable), "-f", *options, "-o", str(out), str(epub)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+                check=False,
+            )
+            if report_path.exists():
+                break
+        else:
             raise AceUnavailable(
                 f"Ace wrote no report for {epub} (exit {result.returncode}):\n"
                 f"{(result.stderr or result.stdout)[-2000:]}"
