@@ -72,6 +72,7 @@ class Tally:
     own_slips: int = 0
     own_found: int = 0
     alarm_kinds: Counter[str] = field(default_factory=Counter)
+    wrong_rules: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
 
     def scores(self) -> dict[str, float]:
@@ -145,10 +146,14 @@ def _score(
                 undone = text[: injection.start] + injection.original + text[injection.end :]
                 if _applied(text, s) == undone:
                     tally.exact += 1
-                elif verbose:
+                    continue
+                tally.wrong_rules[s.rule] += 1
+                if verbose:
+                    around = text[max(0, injection.start - 40) : injection.end + 40]
                     tally.notes.append(
                         f"  wrong entry {record.name}: {_show(s)}; the slip was"
-                        f" {injection.original!r} → {injection.written!r}"
+                        f" {injection.original!r} → {injection.written!r}:"
+                        f" {around.replace(chr(10), ' ')!r}"
                     )
         elif any(hasattr(item, "readings") for item, _ in slips):
             item, (start, end) = next((i, sp) for i, sp in slips if hasattr(i, "readings"))
@@ -161,7 +166,9 @@ def _score(
                 readings = {text[:start] + r + text[end:] for r in item.readings}
                 if _applied(text, s) in readings:
                     tally.exact += 1
-                elif verbose:
+                    continue
+                tally.wrong_rules[s.rule] += 1
+                if verbose:
                     tally.notes.append(f"  wrong entry on own slip {record.name}: {_show(s)}")
         elif slips:
             continue  # a disputed reading: neither way
@@ -263,6 +270,12 @@ def main() -> int:
         print(
             f"  {kind:34} {tallies[HELD_OUT].alarm_kinds[kind]:4}"
             f"      {tallies[TUNING].alarm_kinds[kind]:4}"
+        )
+    print("\nwrong entries, by the rule that proposed them (held-out | tuning)")
+    for rule in sorted(set(tallies[HELD_OUT].wrong_rules) | set(tallies[TUNING].wrong_rules)):
+        print(
+            f"  {rule:34} {tallies[HELD_OUT].wrong_rules[rule]:4}"
+            f"      {tallies[TUNING].wrong_rules[rule]:4}"
         )
     print("\nrecall by slip (held-out | tuning)")
     keys = sorted(set(tallies[HELD_OUT].detail_total) | set(tallies[TUNING].detail_total))

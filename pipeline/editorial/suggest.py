@@ -120,11 +120,17 @@ SLIP_WEIGHT = 3.0
 """Nats of context fit that one unit of slip cost (`confusion.slip_cost`) outweighs."""
 
 ONE_SIDED_MARGIN = 1.5
-"""Extra margin when only one neighbour can be read: half the evidence, more room for doubt."""
+"""Extra margin when only one neighbour can be read: half the evidence, more room for doubt,
+both before a real word is judged a slip and before one reading of it is taken as sure."""
 
 NON_WORD_SURE = 2.0
 """A non-word's best reading is proposed only when it beats the next by this much (7 times);
 otherwise the readings are listed and no entry is written."""
+
+COMPOUND_SURE = 6.0
+"""A non-word joined by a hyphen to another word is sure of its best reading only this far
+ahead (400 times): the partner that decides it ("iter-Parliamentary" is "inter-") is no
+neighbour the word pairs can read."""
 
 SHORT_NON_WORD = 3
 NON_WORD_SURE_SHORT = 4.0
@@ -431,6 +437,28 @@ def _rank(
     return sorted(ranked, key=lambda r: (-r.score, r.word))
 
 
+def _with_trigrams(ranked: list[_Ranked], phrase: _Phrase) -> list[_Ranked]:
+    """`ranked` judged again with the trigram model's two words of context either side
+    blended in, as the real-word check blends them (`TRIGRAM_WEIGHT`): pairs alone read
+    "education fro[m] the" as "for". A candidate the model does not know is given the worst
+    fit it gives any known one here, so that a rare word is never lifted by being unknown."""
+    model = load_trigrams()
+    shifts: list[float | None] = []
+    for r in ranked:
+        window = model.window(phrase.put(r.word.lower()), phrase.at)
+        # The blend moves a score by the share of the trigram fit over the pairs' fit.
+        shifts.append(None if window is None else window - (r.score + SLIP_WEIGHT * r.cost))
+    known = [shift for shift in shifts if shift is not None]
+    if not known:
+        return ranked
+    worst = min(known)
+    blended = [
+        _Ranked(r.score + TRIGRAM_WEIGHT * (worst if shift is None else shift), r.word, r.cost)
+        for r, shift in zip(ranked, shifts, strict=True)
+    ]
+    return sorted(blended, key=lambda r: (-r.score, r.word))
+
+
 def _near_name(vocabulary: Vocabulary, word: str) -> str | None:
     """A name the document uses far more often than `word`, that `word` misspells."""
     limit = 1 if len(word) < 6 else 2
@@ -545,6 +573,7 @@ def _non_word(
         return None
     if not ranked and word in vocabulary.repeated:
         return None  # used twice and nothing like an English word: the record's own term
+    ranked = _with_trigrams(ranked, _Phrase.around(tokens, i, {}))
     why = (
         f"{token.text!r} is in no shipped English dictionary nor among the document's names or"
         " accepted words"
@@ -555,8 +584,13 @@ def _non_word(
     best = ranked[0]
     sure = NON_WORD_SURE_SHORT if len(stem) <= SHORT_NON_WORD else NON_WORD_SURE
     rivals = [r for r in ranked[1:] if best.score - r.score < sure]
-    if rivals and _in_compound(text, token):
+    compound = _in_compound(text, token)
+    if rivals and compound:
         return None  # a piece of "vis-a-vis" with no sure reading: foreign or coined
+    if compound:
+        # The other part of the compound, which no word pair reads, may decide the reading:
+        # "an iter-Parliamentary" is "inter-", though "an item" is the likelier pair.
+        rivals = [r for r in ranked[1:] if best.score - r.score < COMPOUND_SURE]
     if rivals:
         alternatives = tuple(_match_case(token.text, r.word) for r in [best, *rivals][:3])
         return _Finding(
@@ -746,8 +780,9 @@ def _real_word(
     )
     # A rival is any word about as likely, its fit less the cost of its slip, whether or not
     # its own rule's margin is met: then the reading is not sure.
-    rivals = [s for s in scored[1:] if s[0] > 0 and excess - s[0] < REAL_WORD_SURE]
-    rivals += [s for s in scored[1:] if s[0] <= 0 and likely - s[4] < REAL_WORD_SURE]
+    sure = REAL_WORD_SURE + (ONE_SIDED_MARGIN if left is None or right is None else 0.0)
+    rivals = [s for s in scored[1:] if s[0] > 0 and excess - s[0] < sure]
+    rivals += [s for s in scored[1:] if s[0] <= 0 and likely - s[4] < sure]
     if rivals:
         alternatives = tuple(_match_case(token.text, s[2]) for s in [scored[0], *rivals][:3])
         return _Finding(token.start, token.end, REAL_WORD, token.text, None, relation.name,
@@ -905,8 +940,46 @@ def _doubled(tokens: tuple[Token, ...], text: str, i: int) -> _Finding | None:
     for ok in DOUBLED_OK:
         if first.lower == ok.word and (not ok.before or following in ok.before):
             return None
+    why = f"{first.text!r} twice in a row"
+    if (slip := _slip_not_repeat(tokens, i)) is not None:
+        shown = " ".join(_match_case(t.text, w) for t, w in zip((first, second), slip, strict=True))
+        return _Finding(first.start, second.end, DOUBLED_WORD, text[first.start : second.end],
+                        None, "doubled-word",
+                        f"{why}; or one of them is a slip: the trigram model reads {shown!r}"
+                        " at least as well", (first.text, shown))  # fmt: skip
     return _Finding(first.start, second.end, DOUBLED_WORD, text[first.start : second.end],
-                    first.text, "doubled-word", f"{first.text!r} twice in a row")  # fmt: skip
+                    first.text, "doubled-word", why)  # fmt: skip
+
+
+def _slip_not_repeat(tokens: tuple[Token, ...], i: int) -> tuple[str, str] | None:
+    """The two words that a slip in one copy of a doubled word (tokens `i - 1`, `i`) would
+    have been, when the trigram model finds them likelier than the word said once: "would
+    immediately go go the table" is "go to the table" as much as "go the table". The word said
+    once has one word fewer to pay for, so a slip must beat it outright."""
+    model = load_trigrams()
+    word = tokens[i].lower
+    phrase = _Phrase.around(tokens, i, {})
+    before = phrase.words[: max(0, phrase.at - 1)]
+    after = phrase.words[phrase.at + 1 :]
+
+    def likelihood(words: tuple[str, ...]) -> float | None:
+        # Every word from the first copy on, each given the two before it; None when the
+        # model lacks one of them (a window cut short would not compare).
+        steps = [
+            model.log_p(words[k], words[max(0, k - 2) : k]) for k in range(len(before), len(words))
+        ]
+        return None if None in steps else sum(s for s in steps if s is not None)
+
+    once = likelihood((*before, word, *after))
+    if once is None:
+        return None
+    best: tuple[float, tuple[str, str]] | None = None
+    for other, _ in _real_word_candidates(word):
+        for pair in ((other, word), (word, other)):
+            score = likelihood((*before, *pair, *after))
+            if score is not None and score > once and (best is None or score > best[0]):
+                best = (score, pair)
+    return None if best is None else best[1]
 
 
 def _missing_stop(tokens: tuple[Token, ...], text: str, i: int) -> _Finding | None:

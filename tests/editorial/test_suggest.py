@@ -390,3 +390,31 @@ def test_a_lower_case_i_alone_is_a_slip(text, proposal, alternatives) -> None:
 )
 def test_a_lower_case_i_that_is_not_a_word_is_left_alone(text) -> None:
     assert [s for s in suggest(text) if s.suspect == "i"] == []
+
+
+def test_a_doubled_word_that_may_be_a_slip_gets_no_entry() -> None:
+    # "go go the table" is "go to the table" (a slip in the second copy) at least as much as
+    # "go the table": both readings are listed and no entry is written.
+    (found,) = suggest("They would immediately go go the conference table.\n")
+    assert found.kind == "doubled-word"
+    assert (found.proposal, found.alternatives) == (None, ("go", "go to"))
+    # A plain repetition keeps its entry.
+    (found,) = suggest("He said that the the agreement was signed.\n")
+    assert (found.suspect, found.replacement) == ("the the", "the")
+
+
+def test_a_non_word_in_a_hyphenated_compound_needs_a_wider_lead() -> None:
+    # "an item" is the likelier pair, but "Parliamentary", across the hyphen, makes it "inter-".
+    (found,) = suggest("He came as a member of an iter-Parliamentary delegation.\n")
+    assert found.proposal is None
+    assert {"item", "inter"} <= set(found.alternatives)
+    # The same slip standing alone keeps its entry.
+    (found,) = suggest("This is the last iter on the agenda of our talks.\n")
+    assert found.proposal == "item"
+
+
+def test_a_real_word_with_one_neighbour_needs_a_wider_lead_over_its_rivals() -> None:
+    # "$4" is no word, so only "education" speaks for "for" against "from": not enough.
+    (found,) = suggest("He had tripled expenditures for education fro $4 billion annually.\n")
+    assert found.proposal is None
+    assert {"for", "from"} <= set(found.alternatives)
