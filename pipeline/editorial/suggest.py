@@ -654,6 +654,20 @@ def _lone_i(vocabulary: Vocabulary, tokens: tuple[Token, ...], i: int, text: str
     )
 
 
+def _beside_capitalised(tokens: tuple[Token, ...], i: int) -> bool:
+    """Whether token `i` touches a capitalised word that does not start a sentence: a
+    lower-case word of a name ("of" in "Minister of Foreign Affairs", "de" in "Charles de
+    Gaulle") is the name only there; elsewhere "of", "the" and "us" (from "US") are English."""
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(tokens) or not tokens[j].is_word or not tokens[j].capitalised:
+            continue
+        if (tokens[i].joined_before if j < i else tokens[j].joined_before) and not (
+            tokens[j].sentence_start
+        ):
+            return True
+    return False
+
+
 def _plausible_slip_of_name(
     vocabulary: Vocabulary, ranked: list[_Ranked], left: str | None, right: str | None
 ) -> bool:
@@ -721,7 +735,9 @@ def _real_word(
     token = tokens[i]
     word = token.lower
     lexicon = vocabulary.lexicon
-    if word in vocabulary.names or word in vocabulary.accepted or "'" in word or word == "i":
+    if word in vocabulary.names and (token.capitalised or _beside_capitalised(tokens, i)):
+        return None  # a word of a name, where the name stands: "Minister of Foreign Affairs"
+    if word in vocabulary.accepted or "'" in word or word == "i":
         return None  # the bigram table counts no contractions, and a slip to "I" is capitalised
     if word not in lexicon.unigrams and len(word) > SHORT_RARE:
         return None  # a rare word the bigram model cannot judge ("rubles", "musicale")

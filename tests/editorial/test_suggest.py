@@ -418,3 +418,14 @@ def test_a_real_word_with_one_neighbour_needs_a_wider_lead_over_its_rivals() -> 
     (found,) = suggest("He had tripled expenditures for education fro $4 billion annually.\n")
     assert found.proposal is None
     assert {"for", "from"} <= set(found.alternatives)
+
+
+def test_a_word_of_a_name_is_shielded_only_where_the_name_stands() -> None:
+    # "US" among the participants once made every lower-case "us" a name, never judged; and
+    # "of", "the" from the officials' titles likewise.
+    names = frozenset({"US Ambassador Davies", "Minister of Foreign Affairs Olszowski"})
+    text = "We do not believe, however, that there us anything inconsistent between these.\n"
+    (found,) = suggest(text, names=names)
+    assert (found.suspect, found.proposal) == ("us", "is")
+    # Beside the name's capitalised words, the same words are the name's and left alone.
+    assert suggest("He met the Minister of Foreign Affairs in Warsaw.\n", names=names) == ()
