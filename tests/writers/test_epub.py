@@ -1187,3 +1187,15 @@ def test_epubcheck_runs_with_the_short_run_jvm_options_and_says_when_it_wrote_no
     argv = called.read_text().split()
     assert set(checks.JAVA_OPTIONS) <= set(argv)
     assert argv.index("-jar") > max(argv.index(o) for o in checks.JAVA_OPTIONS)
+
+
+def test_epubcheck_without_java_is_a_failed_verdict_that_names_the_package(
+    tmp_path, monkeypatch
+) -> None:
+    from pipeline.writers import checks
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # a folder with no java in it
+    verdict = checks.epubcheck(tmp_path / "book.epub")
+    assert not verdict.valid
+    assert verdict.messages == (f"EPUBCheck needs Java: {checks.JAVA_MISSING}",)
+    assert "default-jre-headless" in verdict.messages[0]
