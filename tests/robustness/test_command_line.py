@@ -96,14 +96,16 @@ def test_an_interrupted_build_says_so_and_writes_nothing(built, signum, status):
     assert leftovers(out.parent) == []
 
 
-# Ctrl-C while WeasyPrint's imports run: fontTools' subsetter has added its methods to the
-# font table classes when the interruption stops its module, so importing it a second time fails.
+# Ctrl-C while WeasyPrint's imports run, here at the last line of its font module (the one
+# that imports fontTools): a module stopped halfway must not be imported again on the way out
+# (fontTools' subsetter, imported a second time after an interruption, failed on the methods
+# its first half had added to the font table classes).
 INTERRUPTED_IMPORT = """
 import importlib.abc, importlib.machinery, sys
 
 class Interrupted(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
-        if name != "fontTools.subset":
+        if name != "weasyprint.pdf.fonts":
             return None
         sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(name, path, target)
