@@ -27,17 +27,17 @@ BUILD = textwrap.dedent(
 )
 
 
-def _build(out: Path, before: str = "") -> str:
-    code = BUILD.format(before=before)
+def _python(code: str, *args: object) -> list[str]:
+    """The lines a fresh Python printed running `code` from the checkout (it must succeed)."""
     done = subprocess.run(
-        [sys.executable, "-c", code, str(RECORD_1973), str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, "-c", code, *map(str, args)], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout.strip().splitlines()[-1]
+    return done.stdout.strip().splitlines()
+
+
+def _build(out: Path, before: str = "") -> str:
+    return _python(BUILD.format(before=before), RECORD_1973, out)[-1]
 
 
 def test_a_build_never_loads_them_and_makes_the_same_bytes_as_one_that_has(tmp_path) -> None:
@@ -84,14 +84,6 @@ USE = textwrap.dedent(
 
 def test_whoever_uses_them_gets_the_real_modules_once(tmp_path) -> None:
     font = ROOT / "styles" / "fonts" / "LinLibertine_R.otf"
-    done = subprocess.run(
-        [sys.executable, "-c", USE.format(), str(font)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.strip().splitlines()
+    lines = _python(USE.format(), font)
     assert lines[0] == "refused: Missing required table fvar"  # fontTools' own words
     assert lines[-1] == "module"
