@@ -25,7 +25,9 @@ from typing import Any
 
 SUBSET = "fontTools.subset"
 INSTANCER = "fontTools.varLib.instancer"
-_LOAD = threading.Lock()  # two threads asking at once load the module once
+# Two threads asking at once load the module once; re-entrant, because loading the
+# instancer loads the subsetter first, under the same lock.
+_LOAD = threading.RLock()
 
 
 class _StandIn(ModuleType):

@@ -30,7 +30,11 @@ BUILD = textwrap.dedent(
 def _python(code: str, *args: object) -> list[str]:
     """The lines a fresh Python printed running `code` from the checkout (it must succeed)."""
     done = subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-c", code, *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,  # a lock that waits for ever fails the test instead of hanging it
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip().splitlines()
@@ -87,3 +91,26 @@ def test_whoever_uses_them_gets_the_real_modules_once(tmp_path) -> None:
     lines = _python(USE.format(), font)
     assert lines[0] == "refused: Missing required table fvar"  # fontTools' own words
     assert lines[-1] == "module"
+
+
+INSTANCER_FIRST = textwrap.dedent(
+    """
+    import sys
+    import pipeline  # puts the stand-ins in place
+    from fontTools.varLib.instancer import instantiateVariableFont
+    from fontTools.ttLib import TTFont
+    try:
+        instantiateVariableFont(TTFont(sys.argv[1]), {"wght": 400})
+    except ValueError as error:
+        print("refused:", error)
+    print(type(sys.modules["fontTools.subset"]).__name__)
+    """
+)
+
+
+def test_the_instancer_used_first_loads_the_subsetter_before_it(tmp_path) -> None:
+    # The instancer relies on methods the subsetter adds; loading it first loads both, once
+    # (with a lock that was not re-entrant, this waited for ever).
+    font = ROOT / "styles" / "fonts" / "LinLibertine_R.otf"
+    lines = _python(INSTANCER_FIRST, font)
+    assert lines == ["refused: Missing required table fvar", "module"]
