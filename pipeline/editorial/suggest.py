@@ -32,7 +32,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 from itertools import pairwise
@@ -520,19 +520,24 @@ def _context_word(tokens: tuple[Token, ...], j: int, corrected: dict[int, str]) 
     return corrected.get(j, tokens[j].lower)
 
 
-def _beside_name(vocabulary: Vocabulary, tokens: tuple[Token, ...], i: int) -> bool:
-    """Whether token `i` stands next to a capitalised word that is a name or no known word."""
+def _capitalised_neighbours(tokens: tuple[Token, ...], i: int) -> Iterator[Token]:
+    """The words touching token `i` within its phrase that are capitalised without starting a
+    sentence: a name's or a title's, not a sentence's first word."""
     for j in (i - 1, i + 1):
         if not 0 <= j < len(tokens) or not tokens[j].is_word or not tokens[j].capitalised:
             continue
-        if not (tokens[i].joined_before if j < i else tokens[j].joined_before):
-            continue
-        if tokens[j].sentence_start:
-            continue
-        other = tokens[j].lower
-        if other in vocabulary.names or not vocabulary.known(other):
-            return True
-    return False
+        if (tokens[i].joined_before if j < i else tokens[j].joined_before) and not (
+            tokens[j].sentence_start
+        ):
+            yield tokens[j]
+
+
+def _beside_name(vocabulary: Vocabulary, tokens: tuple[Token, ...], i: int) -> bool:
+    """Whether token `i` stands next to a capitalised word that is a name or no known word."""
+    return any(
+        t.lower in vocabulary.names or not vocabulary.known(t.lower)
+        for t in _capitalised_neighbours(tokens, i)
+    )
 
 
 def _non_word(
@@ -654,20 +659,6 @@ def _lone_i(vocabulary: Vocabulary, tokens: tuple[Token, ...], i: int, text: str
     )
 
 
-def _beside_capitalised(tokens: tuple[Token, ...], i: int) -> bool:
-    """Whether token `i` touches a capitalised word that does not start a sentence: a
-    lower-case word of a name ("of" in "Minister of Foreign Affairs", "de" in "Charles de
-    Gaulle") is the name only there; elsewhere "of", "the" and "us" (from "US") are English."""
-    for j in (i - 1, i + 1):
-        if not 0 <= j < len(tokens) or not tokens[j].is_word or not tokens[j].capitalised:
-            continue
-        if (tokens[i].joined_before if j < i else tokens[j].joined_before) and not (
-            tokens[j].sentence_start
-        ):
-            return True
-    return False
-
-
 def _plausible_slip_of_name(
     vocabulary: Vocabulary, ranked: list[_Ranked], left: str | None, right: str | None
 ) -> bool:
@@ -735,8 +726,12 @@ def _real_word(
     token = tokens[i]
     word = token.lower
     lexicon = vocabulary.lexicon
-    if word in vocabulary.names and (token.capitalised or _beside_capitalised(tokens, i)):
-        return None  # a word of a name, where the name stands: "Minister of Foreign Affairs"
+    # A lower-case word of a name ("of" in "Minister of Foreign Affairs", "de" in "Charles de
+    # Gaulle") is the name's only beside its capitalised words; elsewhere "of", "the" and "us"
+    # (from "US") are English.
+    beside_capital = any(True for _ in _capitalised_neighbours(tokens, i))
+    if word in vocabulary.names and (token.capitalised or beside_capital):
+        return None
     if word in vocabulary.accepted or "'" in word or word == "i":
         return None  # the bigram table counts no contractions, and a slip to "I" is capitalised
     if word not in lexicon.unigrams and len(word) > SHORT_RARE:
@@ -977,22 +972,13 @@ def _slip_not_repeat(tokens: tuple[Token, ...], i: int) -> tuple[str, str] | Non
     phrase = _Phrase.around(tokens, i, {})
     before = phrase.words[: max(0, phrase.at - 1)]
     after = phrase.words[phrase.at + 1 :]
-
-    def likelihood(words: tuple[str, ...]) -> float | None:
-        # Every word from the first copy on, each given the two before it; None when the
-        # model lacks one of them (a window cut short would not compare).
-        steps = [
-            model.log_p(words[k], words[max(0, k - 2) : k]) for k in range(len(before), len(words))
-        ]
-        return None if None in steps else sum(s for s in steps if s is not None)
-
-    once = likelihood((*before, word, *after))
+    once = model.likelihood((*before, word, *after), len(before))
     if once is None:
         return None
     best: tuple[float, tuple[str, str]] | None = None
     for other, _ in _real_word_candidates(word):
         for pair in ((other, word), (word, other)):
-            score = likelihood((*before, *pair, *after))
+            score = model.likelihood((*before, *pair, *after), len(before))
             if score is not None and score > once and (best is None or score > best[0]):
                 best = (score, pair)
     return None if best is None else best[1]

@@ -52,6 +52,13 @@ class Trigrams:
             total += value
         return total
 
+    def likelihood(self, words: tuple[str, ...], at: int) -> float | None:
+        """ln P of the words from `at` to the end, each given the two before it; None when
+        the model does not know one of them. Unlike `window`, never cut short, so that two
+        phrases of different lengths compare."""
+        steps = [self.log_p(words[k], words[max(0, k - 2) : k]) for k in range(at, len(words))]
+        return None if None in steps else sum(step for step in steps if step is not None)
+
 
 @cache
 def load_trigrams() -> Trigrams:
