@@ -32,6 +32,7 @@ from pathlib import Path
 from pipeline.context import PAPER_SIZES, PROJECT_ROOT, Context
 from pipeline.errors import PipelineError
 from pipeline.inputs import DocumentInputs
+from pipeline.interrupts import stop_if_interrupted
 from pipeline.model import Document
 from pipeline.versions import version_of
 
@@ -218,6 +219,7 @@ def _build_one(
     if tei_profile not in PROFILE_NAMES:
         raise ValueError(f"unknown TEI profile: {tei_profile}")
     doc, ctx = prepare_inputs(inputs)
+    stop_if_interrupted()  # between steps, a Ctrl-C dropped on the way stops the build
     if paper:
         ctx = replace(ctx, settings=replace(ctx.settings, paper=paper))
     files: dict[str, bytes] = {}
@@ -248,6 +250,7 @@ def _print_and_ebook(
         # a page-list (and without claiming page navigation), and the reason is logged.
         LOGGER.warning("no page-list: the print layout failed: %s", error)
         rendered = None
+    stop_if_interrupted()
     if "pdf" in formats and rendered is not None:
         pages: dict[str, int] = {}
         for number, page in enumerate(rendered.pages, start=1):

@@ -24,14 +24,12 @@ import signal
 import sys
 import tempfile
 import threading
-import weakref
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 from pipeline.context import PAPER_SIZES, PROJECT_ROOT
 from pipeline.errors import PipelineError
+from pipeline.interrupts import Handler, Terminated, ignore_interrupts, interrupts_raise
 from pipeline.metadata import load_edition
 from pipeline.model import (
     Document,
@@ -54,14 +52,6 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went a
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 # Errors of the machine a build runs on, reported like input problems (exit 2), not as bugs.
 ENVIRONMENT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
-
-
-# What signal.signal accepts and returns.
-Handler = Callable[[int, FrameType | None], object] | int | None
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM during a command (but a batch), handled as Ctrl-C is."""
 
 
 # --- inspect -----------------------------------------------------------------------------------
@@ -213,7 +203,7 @@ def run_build(args: argparse.Namespace) -> int:
         edition = build_one(job.inputs, formats, args.paper, args.tei_profile)
         publish_edition(job, edition, formats)
         published = True
-        _ignore_interrupts()  # the edition is out: what is left is to say so
+        ignore_interrupts()  # the edition is out: what is left is to say so
         for name in sorted(edition.files):
             print(f"wrote {job.out_dir / name}", file=sys.stderr)
     except KeyboardInterrupt as stop:
@@ -225,14 +215,6 @@ def run_build(args: argparse.Namespace) -> int:
             print("interrupted; nothing written", file=sys.stderr)
         return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     return 0
-
-
-def _ignore_interrupts() -> None:
-    """Ignore Ctrl-C and SIGTERM for the rest of the command (`main` restores the handlers):
-    the work is done, and an interrupt would only make the report of it lie."""
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def run_build_all(args: argparse.Namespace) -> int:
@@ -270,7 +252,7 @@ def run_build_all(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    _ignore_interrupts()  # the batch is over: its report is printed whole
+    ignore_interrupts()  # the batch is over: its report is printed whole
     for outcome in report.outcomes:
         if outcome.status == "failed":
             print(outcome.message, file=sys.stderr)
@@ -340,7 +322,7 @@ def run_packet(args: argparse.Namespace) -> int:
 
     require_build_dependencies()
     out_dir = Path(args.out) if args.out else PROJECT_ROOT / "output" / "packets"
-    # SIGTERM is a Terminated here as in every command (`_interrupts_raise`, in main).
+    # SIGTERM is a Terminated here as in every command (`interrupts.interrupts_raise`, in main).
     files = build_packet(args.path, booklet=args.booklet, marks=args.marks)
     # The folder holds every packet: only this packet's files are replaced.
     publish(out_dir, files, owned=lambda name: name.endswith((".pdf", ".epub")))
@@ -476,73 +458,12 @@ def _one_line(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-RESEND_AFTER = 0.01
-"""Seconds after which a signal that landed in a finalizer is sent again
-(`_raise_outside_finalizers`)."""
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    _raise_outside_finalizers(signum, frame, KeyboardInterrupt)
-
-
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    _raise_outside_finalizers(signum, frame, Terminated)
-
-
-def _raise_outside_finalizers(
-    signum: int, frame: FrameType | None, error: type[KeyboardInterrupt]
-) -> None:
-    """Raise `error`, unless the signal landed in a finalizer (`__del__`, run whenever an
-    object goes, a closed ZipFile among them): Python prints an exception raised there as
-    "Exception ignored in …" with a traceback, drops it and lets the build run on. Then the
-    signal is sent again a moment later, when the finalizer has returned."""
-    if _in_finalizer(frame):
-        resend = threading.Timer(RESEND_AFTER, os.kill, (os.getpid(), signum))
-        resend.daemon = True
-        resend.start()
-        return
-    raise error
-
-
-def _in_finalizer(frame: FrameType | None) -> bool:
-    """Whether `frame` runs inside a `__del__` or a `weakref.finalize` callback (tempfile's
-    folders clean up through one): Python reports and drops what either raises."""
-    while frame is not None:
-        code = frame.f_code
-        if code.co_name == "__del__" or (
-            code.co_name == "__call__" and code.co_filename == weakref.__file__
-        ):
-            return True
-        frame = frame.f_back
-    return False
-
-
-@contextmanager
-def _interrupts_raise(after: Handler | None) -> Iterator[None]:
-    """While a command runs, Ctrl-C raises KeyboardInterrupt and SIGTERM (`kill`, a CI
-    timeout) its subclass Terminated, so that a build removes its staging folder and each
-    command says what it kept, instead of dying with leftovers. Afterwards the handlers
-    are `after` (`python -m pipeline`: SIG_IGN, since the run's status stands), else what they
-    were before."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before_int = signal.signal(signal.SIGINT, _interrupt)
-    before_term = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        yield
-    finally:
-        # None: the handler was not Python's; the default is the closest Python can set.
-        signal.signal(signal.SIGTERM, (before_term or signal.SIG_DFL) if after is None else after)
-        signal.signal(signal.SIGINT, (before_int or signal.SIG_DFL) if after is None else after)
-
-
 def main(argv: Sequence[str] | None = None, *, interrupts_after: Handler | None = None) -> int:
     """Run one command line; every problem of the input or of the machine is one line on stderr.
     `interrupts_after`: the SIGINT and SIGTERM handler once the command is over (see
-    `_interrupts_raise`)."""
+    `interrupts.interrupts_raise`)."""
     try:
-        with _interrupts_raise(interrupts_after):
+        with interrupts_raise(interrupts_after):
             # The parser imports the TEI writer: inside, so that an interrupt there is handled.
             args = parser().parse_args(argv)
             return args.run(args)

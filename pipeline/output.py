@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.interrupts import stop_if_interrupted
 
 STAGING = "staging"
 # What an earlier version of the pipeline left when killed mid-write (`.errata.json.x1y2.tmp`):
@@ -181,6 +182,9 @@ def publish(
     names in `remove`, in one step. `owned` says which names may be in an edition's folder;
     `also(out_dir)`, called under the lock, gives files that depend on what the folder holds
     then (the build stamp). Raises PipelineError when the folder cannot be written."""
+    # The last moment to stop: a Ctrl-C whose exception was dropped (interrupts.py) must not
+    # let an interrupted build publish.
+    stop_if_interrupted()
     out_dir = Path(out_dir)
     check_targets(out_dir, files)
     check_owned(out_dir, owned)

@@ -361,7 +361,7 @@ def test_check_epub_passes_a_built_edition_and_names_what_is_wrong(built):
 
 FINALIZER_PROBE = """
 import os, signal, sys, time, weakref
-from pipeline.cli import Terminated, _interrupts_raise
+from pipeline.interrupts import Terminated, interrupts_raise
 
 def signal_and_wait():
     os.kill(os.getpid(), getattr(signal, sys.argv[1]))
@@ -383,7 +383,7 @@ def dropped():
     weakref.finalize(thing, signal_and_wait)
     return thing
 
-with _interrupts_raise(None):
+with interrupts_raise(None):
     try:
         dropped()  # dropped at once: its finalizer runs
         time.sleep(5)
@@ -410,3 +410,82 @@ def test_a_signal_that_lands_in_a_finalizer_still_stops_the_command(name, said, 
     )
     assert done.stdout.strip() == f"{said} after the finalizer"
     assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
+
+
+# A build whose import of the XMP writer (the module that imports lxml.etree) ends in a signal
+# whose exception is dropped, as lxml's own module set-up drops it: the build must still stop
+# instead of running on to publish.
+DROPPED_SIGNAL = """
+import importlib.abc, importlib.machinery, os, signal, sys, time
+
+class Dropped(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "pipeline.writers.xmp":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        real = spec.loader.exec_module
+        def exec_module(module):
+            real(module)
+            try:
+                os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+                time.sleep(5)  # the handler raises here
+            except KeyboardInterrupt:
+                pass  # what C code that clears an error of its own does to it
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, Dropped())
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # as __main__ has it until `main` takes over
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+from pipeline.cli import main
+sys.exit(main(sys.argv[2:], interrupts_after=signal.SIG_IGN))
+"""
+
+
+@pytest.mark.parametrize(("name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_whose_exception_was_dropped_still_stops_the_build(built, name, status):
+    """Seen in make test: Ctrl-C 0.2-0.4 s into a build landed while lxml set up its module,
+    which dropped the KeyboardInterrupt; the build ran on and published, with status 0."""
+    folder, out, earlier = built
+    (folder / "source.txt").write_text(SOUND.replace("Yes,", "Yes indeed,"), encoding="utf-8")
+    command = [sys.executable, "-c", DROPPED_SIGNAL, name, "build", str(folder), "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == status, done.stderr
+    assert done.stderr.strip().splitlines() == ["interrupted; nothing written"]
+    assert snapshot(out) == earlier
+    assert leftovers(out.parent) == []
+
+
+DROPPED_IN_A_COMMAND = """
+import os, signal, sys, time
+from pipeline.interrupts import Terminated, interrupts_raise, stop_if_interrupted
+
+with interrupts_raise(None):
+    try:
+        os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+        time.sleep(5)
+    except KeyboardInterrupt:
+        pass  # dropped
+    try:
+        stop_if_interrupted()
+        print("ran on")
+    except Terminated:
+        print("terminated")
+    except KeyboardInterrupt:
+        print("interrupted")
+    stop_if_interrupted()  # raised once, then forgotten
+    print("once")
+"""
+
+
+@pytest.mark.parametrize(("name", "said"), [("SIGINT", "interrupted"), ("SIGTERM", "terminated")])
+def test_a_dropped_signal_is_raised_again_once_at_the_next_safe_point(name, said):
+    done = subprocess.run(
+        [sys.executable, "-c", DROPPED_IN_A_COMMAND, name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == [said, "once"], done.stderr
