@@ -23,6 +23,10 @@ layout, with no "lay out, look, lay out again":
   page, away from its call (seen on US Letter with a FRUS source note on the date line).
 - **Hyphenate only a line that needs it.** A line is hyphenated only if, broken at a space,
   its word spaces would stretch by more than `LOOSE_STRETCH_EM` each.
+- **A trailing space does not overflow.** WeasyPrint 70.0 measures a text with its trailing
+  space, which hangs at the line end: a text that fits but for it (the words before a
+  `.whole` span) was taken for one too long to fit at all, and its first long word was
+  hyphenated ("Let me talk about Polish-U. S. rela-", spaces of 2.4 em). It now fits.
 
 The changes are source patches of three functions (`PATCHED`), each an exact string of
 WeasyPrint 70.0's code replaced (`SourcePatch`, each with its reason); the patched code calls
@@ -121,6 +125,15 @@ LINE_BREAK_PATCHES = (
         "limit_zone = _edition_limit_zone(first_line_text, style, max_width)",
         "a gap shared by many word spaces needs no hyphen (see _edition_limit_zone)",
     ),
+    SourcePatch(
+        "a trailing space does not overflow",
+        "    if resume_index is None and first_line_width <= max_width:\n",
+        "    if resume_index is None and _edition_fits(\n"
+        "            first_line_width, text, style, context, max_width, justification_spacing,\n"
+        "            space_collapse):\n",
+        "a text that fits but for its trailing space was taken for one word too long for the "
+        "line and its first long word hyphenated ('Let me talk about Polish-U. S. rela-')",
+    ),
 )
 
 FOOTNOTE_AREA_PATCHES = (
@@ -202,6 +215,34 @@ def _edition_page_end(
     lines[-1] = line
 
 
+def _edition_fits(
+    width: float,
+    text: str,
+    style: Any,
+    context: Any,
+    max_width: float,
+    justification_spacing: float,
+    space_collapse: bool,
+) -> bool:
+    """Whether a text Pango laid out on one line fits in `max_width`. WeasyPrint 70.0 counts
+    the line's trailing space, which hangs at a line end and is never printed there: a text
+    box that ends in a space and fits but for it (the words before a `.whole` span or an
+    editorial bracket) was taken for one that cannot fit at all, its first long word was
+    hyphenated and the rest of the line's words went to the next line, leaving a line of four
+    words with spaces of 2.4 em."""
+    if width <= max_width:
+        return True
+    if not (space_collapse and text.endswith(" ")):
+        return False
+    from weasyprint.text.line_break import create_layout, line_size
+
+    trimmed = create_layout(text.rstrip(" "), style, context, max_width, justification_spacing)
+    line, resume_index = trimmed.get_first_line()
+    fits = resume_index is None and line_size(line, style)[0] <= max_width
+    trimmed.deactivate()
+    return bool(fits)
+
+
 def _edition_limit_zone(first_line_text: str, style: Any, max_width: float) -> float:
     """The gap at a line end below which the line is justified rather than hyphenated: the
     CSS `hyphenate-limit-zone`, or `LOOSE_STRETCH_EM` for each word space of the line, if more
@@ -244,6 +285,7 @@ PATCHED = (
 _HELPERS = {
     "FLAG": FLAG,
     "_edition_limit_zone": _edition_limit_zone,
+    "_edition_fits": _edition_fits,
     "_edition_clear": _edition_clear,
     "_edition_after_line": _edition_after_line,
     "_edition_page_end": _edition_page_end,

@@ -5,10 +5,12 @@ breaks, when the subtitle is left out, the page geometry, and the WeasyPrint pat
 
 from __future__ import annotations
 
+import contextlib
 from types import SimpleNamespace
 
 import pytest
 from markupsafe import Markup
+from weasyprint.formatting_structure.boxes import BlockBox, LineBox, TextBox
 from weasyprint.layout import LayoutContext
 from weasyprint.layout import block as weasy_block
 from weasyprint.layout import inline as weasy_inline
@@ -235,3 +237,56 @@ def test_layouts_in_two_threads_are_each_patched_and_leave_weasyprint_as_it_was(
         results = list(pool.map(lambda _: write_pdf(doc, ctx, render_print(doc, ctx)), range(4)))
     assert results == [alone] * 4
     assert weasy_block._linebox_layout is before
+
+
+def _laid_out(style: str, body: str, patched: bool = False) -> list[list[TextBox]]:
+    """The text boxes of each line of one paragraph `<p style=style>body</p>`, laid out with
+    the print edition's styles, with the patches (`book_breaking`) or with WeasyPrint alone."""
+    import weasyprint
+
+    from pipeline.writers.pdf import BASE_URL, StylesFetcher, font_configuration, stylesheets
+
+    html = (
+        f'<html lang="en-US"><body><div class="record"><p style="{style}">{body}</p>'
+        "</div></body></html>"
+    )
+    fetcher, fonts = StylesFetcher(), font_configuration()
+    with breaking.book_breaking() if patched else contextlib.nullcontext():
+        rendered = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+            stylesheets=stylesheets(page_stylesheet("a4"), fetcher, fonts), font_config=fonts
+        )
+    page = rendered.pages[0]._page_box
+    (paragraph,) = [
+        b for b in page.descendants() if isinstance(b, BlockBox) and b.element_tag == "p"
+    ]
+    lines = [b for b in paragraph.descendants() if isinstance(b, LineBox)]
+    return [[t for t in line.descendants() if isinstance(t, TextBox)] for line in lines]
+
+
+def test_a_text_that_fits_but_for_its_trailing_space_is_not_hyphenated() -> None:
+    """WeasyPrint 70.0 measures a text box with its trailing space: one that fits the line but
+    for that space (the words before a `.whole` span) was taken for a word too long for the
+    line, its first long word hyphenated and the rest sent on ("Let me talk about Polish-U. S.
+    rela-", 2.4 em per word space, in the bundled Polish record). The paragraph is made just
+    that wide: the words up to "problems." and half the space after them."""
+    paragraph = (
+        'Let me talk about <span class="whole">Polish-U.</span> S. relations. First, the '
+        'economic problems. <span class="whole">Something</span> else comes after them.'
+    )
+    (one_line,) = _laid_out("white-space: nowrap; text-indent: 0", paragraph)
+    start = one_line[0].position_x
+    words = next(t for t in one_line if t.text.endswith("problems. "))
+    following = next(t for t in one_line if t.text == "Something")
+    (alone,) = _laid_out("white-space: nowrap; text-indent: 0", words.text.rstrip())
+    without_space = words.position_x + alone[0].width - start
+    with_space = following.position_x - start
+    assert with_space - without_space > 1  # the space has a width of its own
+    style = f"width: {(without_space + with_space) / 2}px; text-indent: 0; text-align: justify"
+
+    def first_line(patched: bool) -> str:
+        return "".join(t.text for t in _laid_out(style, paragraph, patched)[0]).rstrip()
+
+    assert first_line(patched=False).endswith("rela\u2010")  # the trap, in WeasyPrint alone
+    assert first_line(patched=True) == (
+        "Let me talk about Polish-U. S. relations. First, the economic problems."
+    )

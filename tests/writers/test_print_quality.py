@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.print_quality import Measures, _CountLayouts, measure
+from benchmarks.print_quality import WIDEST_EM, Measures, _CountLayouts, measure
 from pipeline.model import Document
 from pipeline.pipeline import prepare
 from pipeline.writers.pdf import layout_print, note_placements
@@ -67,6 +67,13 @@ def test_few_line_ends_are_hyphenated(record: Measured) -> None:
 def test_fewer_hyphens_are_not_bought_with_gaps(record: Measured) -> None:
     # Lines whose word spaces stretch beyond 2.6 times their width: the ones a reader sees.
     assert record.measures.very_loose <= 0.03
+
+
+def test_no_line_is_spread_across_the_measure(record: Measured) -> None:
+    # A share of loose lines hides one line of four words set across the whole measure
+    # ("Let me talk about Polish-U. S. rela-", 2.4 em per space, before breaking.py's
+    # trailing-space patch).
+    assert record.measures.widest <= WIDEST_EM, record.measures.widest_line
 
 
 def test_no_run_of_more_than_two_hyphenated_lines(record: Measured) -> None:
