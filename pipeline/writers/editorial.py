@@ -14,6 +14,7 @@ their own way (print pages, EPUB links) and the audit checks against the errata:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.model import SIC, Correction, Document, Note, Session, inline_text, supplied
@@ -63,31 +64,45 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _series(items: list[str]) -> str:
+    """The items joined as a list in a sentence: "a, b and c" (no serial comma)."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+
+
 def _what_was_done(doc: Document) -> str:
-    kinds = {c.kind for c in doc.corrections}
-    if not kinds & {"emend", "regularise", "supply"}:
-        kept = " Errors of the source are kept as they stand." if "sic" in kinds else ""
-        return f"The text is the source’s, word for word, with its own spelling.{kept}"
-    done = []
-    counts = {kind: sum(1 for c in doc.corrections if c.kind == kind) for kind in kinds}
-    if counts.get("emend"):
-        done.append(_count(counts["emend"], "emendation", "emendations") + " listed below")
-    if counts.get("regularise"):
-        done.append(
-            _count(counts["regularise"], "silent regularisation", "silent regularisations")
-            + ", counted by class below"
+    """What the text is, and every kind of intervention made in it, counted. Each clause's
+    pointer stays in brackets, so that a list of three reads as three."""
+    counts = Counter(c.kind for c in doc.corrections)
+    changed = [
+        _count(counts[kind], one, many) + f" ({where})"
+        for kind, one, many, where in (
+            ("emend", "emendation", "emendations", "listed below"),
+            (
+                "regularise",
+                "silent regularisation",
+                "silent regularisations",
+                "counted by class below",
+            ),
+            ("supply", "supplied word or phrase", "supplied words or phrases", "listed below"),
         )
-    if counts.get("supply"):
-        done.append(
-            _count(counts["supply"], "supplied word or phrase", "supplied words or phrases")
-        )
-    return (
-        "The text is the source’s, except for "
-        + ", ".join(done[:-1])
-        + (" and " if len(done) > 1 else "")
-        + done[-1]
-        + "."
+        if counts[kind]
+    ]
+    text = (
+        f"The text is the source’s, except for {_series(changed)}."
+        if changed
+        else "The text is the source’s, word for word, with its own spelling."
     )
+    kept = [
+        _count(counts[kind], one, many) + extra
+        for kind, one, many, extra in (
+            ("sic", "error of the source", "errors of the source", f" (marked {supplied(SIC)})"),
+            ("keep", "reading the editors considered", "readings the editors considered", ""),
+        )
+        if counts[kind]
+    ]
+    if kept:
+        text += f" Kept as the source has them and listed below: {_series(kept)}."
+    return text
 
 
 def _brackets(doc: Document) -> str:

@@ -207,6 +207,26 @@ def test_every_kind_of_entry_is_listed_where_the_errata_say_in_both_editions(edi
     assert (linked, labels) == (len(listed) - 1, 1)  # the speaker's label has no words node
 
 
+def test_the_policy_names_every_kind_with_its_count(edition):
+    """The note's first sentence is true of the document: each kind used, counted, its pointer
+    in brackets so that a list of three reads as three; errors marked [sic] and readings kept
+    are said apart, since they leave the text as it was."""
+    from collections import Counter
+
+    from pipeline.writers.editorial import policy_paragraphs
+
+    counts = Counter(c.kind for c in edition.final.corrections)
+    first = policy_paragraphs(edition.final)[0]
+    assert first == (
+        f"The text is the source’s, except for {counts['emend']} emendations (listed below), "
+        f"{counts['regularise']} silent regularisations (counted by class below) and "
+        f"{counts['supply']} supplied word or phrase (listed below). Kept as the source has "
+        f"them and listed below: {counts['sic']} error of the source (marked ⟨sic⟩) and "
+        f"{counts['keep']} reading the editors considered."
+    )
+    # That both editions print it is the audit's check ("generated: editorial note policy").
+
+
 def test_pages_are_where_the_words_are(edition):
     # 'podgorny' stands at the end of its paragraph: the page the audit finds is the page of
     # the word itself in this PDF, and errata.json gives the same.
