@@ -73,6 +73,7 @@ class Tally:
     own_found: int = 0
     alarm_kinds: Counter[str] = field(default_factory=Counter)
     wrong_rules: Counter[str] = field(default_factory=Counter)
+    right_rules: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
 
     def scores(self) -> dict[str, float]:
@@ -146,6 +147,7 @@ def _score(
                 undone = text[: injection.start] + injection.original + text[injection.end :]
                 if _applied(text, s) == undone:
                     tally.exact += 1
+                    tally.right_rules[s.rule] += 1
                     continue
                 tally.wrong_rules[s.rule] += 1
                 if verbose:
@@ -166,6 +168,7 @@ def _score(
                 readings = {text[:start] + r + text[end:] for r in item.readings}
                 if _applied(text, s) in readings:
                     tally.exact += 1
+                    tally.right_rules[s.rule] += 1
                     continue
                 tally.wrong_rules[s.rule] += 1
                 if verbose:
@@ -271,11 +274,15 @@ def main() -> int:
             f"  {kind:34} {tallies[HELD_OUT].alarm_kinds[kind]:4}"
             f"      {tallies[TUNING].alarm_kinds[kind]:4}"
         )
-    print("\nwrong entries, by the rule that proposed them (held-out | tuning)")
-    for rule in sorted(set(tallies[HELD_OUT].wrong_rules) | set(tallies[TUNING].wrong_rules)):
+    print(
+        "\nentries on true finds, wrong / all, by the rule that proposed them (held-out | tuning)"
+    )
+    h, u = tallies[HELD_OUT], tallies[TUNING]
+    rules = set(h.wrong_rules) | set(u.wrong_rules) | set(h.right_rules) | set(u.right_rules)
+    for rule in sorted(rules):
         print(
-            f"  {rule:34} {tallies[HELD_OUT].wrong_rules[rule]:4}"
-            f"      {tallies[TUNING].wrong_rules[rule]:4}"
+            f"  {rule:34} {h.wrong_rules[rule]:4}/{h.wrong_rules[rule] + h.right_rules[rule]:<5}"
+            f" {u.wrong_rules[rule]:4}/{u.wrong_rules[rule] + u.right_rules[rule]:<5}"
         )
     print("\nrecall by slip (held-out | tuning)")
     keys = sorted(set(tallies[HELD_OUT].detail_total) | set(tallies[TUNING].detail_total))
