@@ -16,6 +16,7 @@ import resource
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 import zipfile
 from pathlib import Path
@@ -96,30 +97,42 @@ def test_an_interrupted_build_says_so_and_writes_nothing(built, signum, status):
     assert leftovers(out.parent) == []
 
 
-# Ctrl-C while WeasyPrint's imports run, here at the last line of its font module (the one
-# that imports fontTools): a module stopped halfway must not be imported again on the way out
-# (fontTools' subsetter, imported a second time after an interruption, failed on the methods
-# its first half had added to the font table classes).
-INTERRUPTED_IMPORT = """
-import importlib.abc, importlib.machinery, sys
+def after_import(module: str, then: str) -> str:
+    """The start of a probe script: `then` (Python statements) runs at the last line of
+    `module`, the first time anything imports it."""
+    return f"""
+import importlib.abc, importlib.machinery, os, signal, sys, time
 
-class Interrupted(importlib.abc.MetaPathFinder):
+class AfterImport(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
-        if name != "weasyprint.pdf.fonts":
+        if name != {module!r}:
             return None
         sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(name, path, target)
         real = spec.loader.exec_module
         def exec_module(module):
             real(module)
-            raise KeyboardInterrupt  # as Ctrl-C at the module's last line
+{textwrap.indent(textwrap.dedent(then).strip(), " " * 12)}
         spec.loader.exec_module = exec_module
         return spec
 
-sys.meta_path.insert(0, Interrupted())
+sys.meta_path.insert(0, AfterImport())
+"""
+
+
+# Ctrl-C while WeasyPrint's imports run, here at the last line of its font module (the one
+# that imports fontTools): a module stopped halfway must not be imported again on the way out
+# (fontTools' subsetter, imported a second time after an interruption, failed on the methods
+# its first half had added to the font table classes).
+INTERRUPTED_IMPORT = (
+    after_import(
+        "weasyprint.pdf.fonts", "raise KeyboardInterrupt  # as Ctrl-C at the module's last line"
+    )
+    + """
 from pipeline.cli import main
 sys.exit(main(sys.argv[1:]))
 """
+)
 
 
 def test_ctrl_c_during_the_imports_is_an_interruption_not_an_internal_error(built):
@@ -415,32 +428,24 @@ def test_a_signal_that_lands_in_a_finalizer_still_stops_the_command(name, said, 
 # A build whose import of the XMP writer (the module that imports lxml.etree) ends in a signal
 # whose exception is dropped, as lxml's own module set-up drops it: the build must still stop
 # instead of running on to publish.
-DROPPED_SIGNAL = """
-import importlib.abc, importlib.machinery, os, signal, sys, time
-
-class Dropped(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name != "pipeline.writers.xmp":
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
-        real = spec.loader.exec_module
-        def exec_module(module):
-            real(module)
-            try:
-                os.kill(os.getpid(), getattr(signal, sys.argv[1]))
-                time.sleep(5)  # the handler raises here
-            except KeyboardInterrupt:
-                pass  # what C code that clears an error of its own does to it
-        spec.loader.exec_module = exec_module
-        return spec
-
-sys.meta_path.insert(0, Dropped())
+DROPPED_SIGNAL = (
+    after_import(
+        "pipeline.writers.xmp",
+        """
+    try:
+        os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+        time.sleep(5)  # the handler raises here
+    except KeyboardInterrupt:
+        pass  # what C code that clears an error of its own does to it
+    """,
+    )
+    + """
 signal.signal(signal.SIGINT, signal.SIG_IGN)  # as __main__ has it until `main` takes over
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
 from pipeline.cli import main
 sys.exit(main(sys.argv[2:], interrupts_after=signal.SIG_IGN))
 """
+)
 
 
 @pytest.mark.parametrize(("name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
