@@ -16,6 +16,7 @@ terminal; a test or a library caller may pass its own).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import threading
@@ -236,14 +237,18 @@ def plan(
 
 def check_release_inputs(inputs: DocumentInputs) -> None:
     """A release publishes decisions only: an errata entry still `proposed` stops it, even when
-    the edition is otherwise up to date (so the check comes before any skip)."""
+    the edition is otherwise up to date (so the check comes before any skip), and so do errata
+    written against another source than `source.txt` (their `source_sha256`). The build itself
+    is the same for a release: these are the release's checks, made here for both commands."""
     if inputs.errata is None:
         return
     from pipeline.inputs import decoded
-    from pipeline.stages.errata import check_release, parse_errata
+    from pipeline.stages.errata import check_release, check_source_hash, parse_errata_file
 
-    fixes = parse_errata(decoded(inputs.errata, "errata"), inputs.errata.path)
-    check_release(fixes, inputs.errata.path)
+    errata = parse_errata_file(decoded(inputs.errata, "errata"), inputs.errata.path)
+    check_release(errata.fixes, inputs.errata.path)
+    digest = hashlib.sha256(inputs.source.data).hexdigest()
+    check_source_hash(errata, digest, inputs.errata.path, release=True)
 
 
 def plan_one(

@@ -161,3 +161,17 @@ def test_the_reports_beside_the_editions_must_agree_with_what_the_audit_found(tm
         "errata.json gives errata entry 'european' another page than the PDF",
         "normalisation.json gives typography rule 'number-range' another count",
     ]
+
+
+@pytest.mark.parametrize("batch", [False, True], ids=["build", "build --all"])
+def test_the_release_command_refuses_a_source_edited_after_its_errata(tmp_path, capsys, batch):
+    """`build --release` (one document or a folder of them) stops at the changed source, as
+    `prepare(..., release=True)` does: the release flag once reached only the check of
+    proposed entries, and a release was built from the edited source with a warning."""
+    folder = edited_copy(tmp_path)
+    out = tmp_path / "out"
+    argv = ["--all", str(folder.parent)] if batch else [str(folder)]
+    assert main(["build", *argv, "--release", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{folder / 'errata.toml'}: source.txt has changed since the errata were written" in err
+    assert not any(out.rglob("*.pdf")) and not any(out.rglob("*.epub"))
