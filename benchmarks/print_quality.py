@@ -263,8 +263,8 @@ class Measures:
     short: int
     body_lines: int
     samples: tuple[str, ...]  # the offending breaks, for the report
-    widest: float = 0.0  # the largest stretch of a full line, em per word space
-    widest_line: str = ""
+    widest: float  # the largest stretch of a full line, em per word space
+    widest_line: str  # its page and text, for the report
 
     def value(self, name: str) -> float:
         return {

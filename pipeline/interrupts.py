@@ -28,8 +28,7 @@ from types import FrameType
 Handler = Callable[[int, FrameType | None], object] | int | None
 
 RESEND_AFTER = 0.01
-"""Seconds after which a signal that landed in a finalizer is sent again
-(`_raise_outside_finalizers`)."""
+"""Seconds after which a signal that landed in a finalizer is sent again (`_handle`)."""
 
 
 class Terminated(KeyboardInterrupt):
