@@ -16,7 +16,6 @@ terminal; a test or a library caller may pass its own).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import threading
@@ -243,12 +242,10 @@ def check_release_inputs(inputs: DocumentInputs) -> None:
     if inputs.errata is None:
         return
     from pipeline.inputs import decoded
-    from pipeline.stages.errata import check_release, check_source_hash, parse_errata_file
+    from pipeline.stages.errata import check_release_errata, parse_errata_file
 
     errata = parse_errata_file(decoded(inputs.errata, "errata"), inputs.errata.path)
-    check_release(errata.fixes, inputs.errata.path)
-    digest = hashlib.sha256(inputs.source.data).hexdigest()
-    check_source_hash(errata, digest, inputs.errata.path, release=True)
+    check_release_errata(errata, inputs.source.data, inputs.errata.path)
 
 
 def plan_one(

@@ -37,7 +37,7 @@ from pipeline.stages.clean import clean
 from pipeline.stages.errata import (
     Errata,
     apply_errata,
-    check_release,
+    check_release_errata,
     check_source_hash,
     parse_errata_file,
 )
@@ -97,9 +97,9 @@ def prepare_inputs(
     )
     check_fixes(errata.fixes, errata_path, ctx.settings.limits)
     if release:
-        check_release(errata.fixes, errata_path)
+        check_release_errata(errata, inputs.source.data, errata_path)
     source_sha256 = hashlib.sha256(inputs.source.data).hexdigest()
-    check_source_hash(errata, source_sha256, errata_path, release=release)
+    check_source_hash(errata, source_sha256, errata_path)  # a warning, short of a release
     text, corrections = apply_errata(
         text, errata.fixes, errata_path=errata_path, source_path=ctx.source
     )

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import hashlib
 import logging
 import re
 from collections import Counter
@@ -374,6 +375,14 @@ def check_release(fixes: tuple[Fix, ...], path: Path | str) -> None:
                 path,
                 fix.line or None,
             )
+
+
+def check_release_errata(errata: Errata, source: bytes, path: Path | str) -> None:
+    """A release's checks of its errata, one place for `build --release`, the batch and
+    `dist`: no entry still proposed (`check_release`), and entries decided on this very source
+    (`check_source_hash`, which a release turns from a warning into a refusal)."""
+    check_release(errata.fixes, path)
+    check_source_hash(errata, hashlib.sha256(source).hexdigest(), path, release=True)
 
 
 def check_source_hash(
